@@ -1,0 +1,160 @@
+// Package audit owns Rampart's append-only, hash-chained log of every change.
+// Each entry's hash covers its content and the previous entry's hash, so
+// editing, deleting or reordering any stored entry breaks the chain at that
+// point, and Verify names the first broken entry. The package knows nothing
+// of SQL: the store buffers Records during a unit of work and chains them
+// just before commit.
+package audit
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Actions recorded in the log.
+const (
+	ActionCreate = "create"
+	ActionUpdate = "update"
+	ActionDelete = "delete"
+)
+
+// Record is what a service appends: who did what to which record, with the
+// record's state before and after (nil for create's before and delete's
+// after). Secrets never go into Before or After.
+type Record struct {
+	Actor  string
+	Action string
+	Kind   string // record kind: ci, relation, user, team, token, import
+	Key    string // the record's human key or name
+	Before any
+	After  any
+}
+
+// Entry is a stored, chained audit entry.
+type Entry struct {
+	Seq      int64           `json:"seq"`
+	At       time.Time       `json:"at"`
+	Actor    string          `json:"actor"`
+	Action   string          `json:"action"`
+	Kind     string          `json:"record_kind"`
+	Key      string          `json:"record_key"`
+	Before   json.RawMessage `json:"before,omitempty"`
+	After    json.RawMessage `json:"after,omitempty"`
+	Changes  json.RawMessage `json:"changes,omitempty"`
+	PrevHash string          `json:"prev_hash"`
+	Hash     string          `json:"hash"`
+}
+
+// Appender is how services add entries inside a unit of work.
+type Appender interface {
+	Append(r Record) error
+}
+
+// GenesisHash is the previous hash of the first entry.
+const GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
+
+// hashedFields fixes the field order that is hashed; changing it breaks
+// every existing chain, so it never changes.
+type hashedFields struct {
+	Seq     int64  `json:"seq"`
+	At      string `json:"at"`
+	Actor   string `json:"actor"`
+	Action  string `json:"action"`
+	Kind    string `json:"kind"`
+	Key     string `json:"key"`
+	Before  string `json:"before"`
+	After   string `json:"after"`
+	Changes string `json:"changes"`
+}
+
+// ComputeHash returns the hash of e chained onto prev.
+func ComputeHash(prev string, e Entry) string {
+	body, _ := json.Marshal(hashedFields{
+		Seq: e.Seq, At: e.At.UTC().Format(time.RFC3339Nano), Actor: e.Actor, Action: e.Action,
+		Kind: e.Kind, Key: e.Key, Before: string(e.Before), After: string(e.After), Changes: string(e.Changes),
+	})
+	h := sha256.New()
+	h.Write([]byte(prev))
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Seal turns a Record into the next Entry of the chain.
+func Seal(r Record, seq int64, at time.Time, prev string) (Entry, error) {
+	before, err := marshalState(r.Before)
+	if err != nil {
+		return Entry{}, fmt.Errorf("audit %s %s: before: %w", r.Kind, r.Key, err)
+	}
+	after, err := marshalState(r.After)
+	if err != nil {
+		return Entry{}, fmt.Errorf("audit %s %s: after: %w", r.Kind, r.Key, err)
+	}
+	changes, err := Diff(before, after)
+	if err != nil {
+		return Entry{}, fmt.Errorf("audit %s %s: diff: %w", r.Kind, r.Key, err)
+	}
+	e := Entry{Seq: seq, At: at, Actor: r.Actor, Action: r.Action, Kind: r.Kind, Key: r.Key,
+		Before: before, After: after, Changes: changes, PrevHash: prev}
+	e.Hash = ComputeHash(prev, e)
+	return e, nil
+}
+
+func marshalState(v any) (json.RawMessage, error) {
+	if v == nil {
+		return nil, nil
+	}
+	if raw, ok := v.(json.RawMessage); ok {
+		return raw, nil
+	}
+	return json.Marshal(v)
+}
+
+// Break describes the first entry where the chain does not hold.
+type Break struct {
+	Seq    int64
+	Reason string
+}
+
+func (b *Break) Error() string {
+	return fmt.Sprintf("audit chain broken at entry %d: %s", b.Seq, b.Reason)
+}
+
+// Source streams stored entries in sequence order, and reports the head the
+// store recorded (the last seq and hash), so truncation is caught too.
+type Source interface {
+	EachEntry(ctx context.Context, fn func(Entry) error) error
+	Head(ctx context.Context) (seq int64, hash string, err error)
+}
+
+// Verify walks the whole chain. It returns the number of entries checked
+// and a *Break for the first entry that does not hold.
+func Verify(ctx context.Context, src Source) (int64, error) {
+	prev, want, n := GenesisHash, int64(1), int64(0)
+	err := src.EachEntry(ctx, func(e Entry) error {
+		switch {
+		case e.Seq != want:
+			return &Break{Seq: want, Reason: fmt.Sprintf("entry missing (next stored entry is %d)", e.Seq)}
+		case e.PrevHash != prev:
+			return &Break{Seq: e.Seq, Reason: "previous-hash link does not match the entry before it"}
+		case ComputeHash(prev, e) != e.Hash:
+			return &Break{Seq: e.Seq, Reason: "content does not match its hash (entry was edited)"}
+		}
+		prev, want, n = e.Hash, want+1, n+1
+		return nil
+	})
+	if err != nil {
+		return n, err
+	}
+	headSeq, headHash, err := src.Head(ctx)
+	if err != nil {
+		return n, err
+	}
+	if headSeq != n || (n > 0 && headHash != prev) {
+		return n, &Break{Seq: n + 1, Reason: fmt.Sprintf("chain head says %d entries but %d are stored (entries were removed)", headSeq, n)}
+	}
+	return n, nil
+}

@@ -1,0 +1,51 @@
+package auth
+
+import "slices"
+
+// Role is a named set of permissions. The start set comes from DESIGN.md.
+type Role string
+
+const (
+	RoleAdmin           Role = "admin"
+	RoleAgent           Role = "agent"            // service desk and NOC
+	RoleSecurityAnalyst Role = "security_analyst" // SOC
+	RoleChangeManager   Role = "change_manager"
+	RoleApprover        Role = "approver" // CAB member
+	RoleAuditor         Role = "auditor"  // read-only, including the audit log
+	RoleRequester       Role = "requester"
+)
+
+// AllRoles lists every role in display order.
+var AllRoles = []Role{RoleAdmin, RoleAgent, RoleSecurityAnalyst, RoleChangeManager, RoleApprover, RoleAuditor, RoleRequester}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return slices.Contains(AllRoles, r) }
+
+// Action is something a principal may be allowed to do.
+type Action string
+
+const (
+	CIRead      Action = "ci:read"      // read configuration items (scoped: requesters see their own)
+	CIWrite     Action = "ci:write"     // create, update, delete CIs and relationships
+	ImportRun   Action = "import:run"   // run discovery imports
+	UserRead    Action = "user:read"    // read the user and team directory (scoped: requesters see themselves)
+	UserManage  Action = "user:manage"  // create and change users, teams, roles
+	TokenManage Action = "token:manage" // issue API tokens for any user
+	AuditRead   Action = "audit:read"   // read and export the audit log
+	JobsAdmin   Action = "jobs:admin"   // see and retry dead-lettered background jobs
+)
+
+// staff are the roles that work the desk and may read the whole CMDB.
+var staff = []Role{RoleAdmin, RoleAgent, RoleSecurityAnalyst, RoleChangeManager, RoleApprover, RoleAuditor}
+
+// grants is the permission table: which roles may take each action.
+var grants = map[Action][]Role{
+	CIRead:      append(slices.Clone(staff), RoleRequester),
+	CIWrite:     {RoleAdmin, RoleAgent, RoleSecurityAnalyst},
+	ImportRun:   {RoleAdmin, RoleAgent, RoleSecurityAnalyst},
+	UserRead:    append(slices.Clone(staff), RoleRequester),
+	UserManage:  {RoleAdmin},
+	TokenManage: {RoleAdmin},
+	AuditRead:   {RoleAdmin, RoleAuditor},
+	JobsAdmin:   {RoleAdmin},
+}
