@@ -11,6 +11,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -132,10 +133,23 @@ type Source interface {
 
 // Verify walks the whole chain. It returns the number of entries checked
 // and a *Break for the first entry that does not hold.
+//
+// It reads the head first and checks entries up to it, ignoring any
+// appended after: on PostgreSQL a read-only transaction at READ COMMITTED
+// sees each statement's own snapshot, and a writer committing between the
+// two reads must not look like tampering. Every commit writes its entries
+// and the head together, so entries up to the head read first are always
+// visible to the later scan.
 func Verify(ctx context.Context, src Source) (int64, error) {
+	headSeq, headHash, err := src.Head(ctx)
+	if err != nil {
+		return 0, err
+	}
 	prev, want, n := GenesisHash, int64(1), int64(0)
-	err := src.EachEntry(ctx, func(e Entry) error {
+	err = src.EachEntry(ctx, func(e Entry) error {
 		switch {
+		case e.Seq > headSeq:
+			return errPastHead
 		case e.Seq != want:
 			return &Break{Seq: want, Reason: fmt.Sprintf("entry missing (next stored entry is %d)", e.Seq)}
 		case e.PrevHash != prev:
@@ -146,15 +160,17 @@ func Verify(ctx context.Context, src Source) (int64, error) {
 		prev, want, n = e.Hash, want+1, n+1
 		return nil
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errPastHead) {
 		return n, err
 	}
-	headSeq, headHash, err := src.Head(ctx)
-	if err != nil {
-		return n, err
-	}
-	if headSeq != n || (n > 0 && headHash != prev) {
+	switch {
+	case n != headSeq:
 		return n, &Break{Seq: n + 1, Reason: fmt.Sprintf("chain head says %d entries but %d are stored (entries were removed)", headSeq, n)}
+	case n > 0 && headHash != prev:
+		return n, &Break{Seq: n, Reason: "chain head hash does not match the last entry"}
 	}
 	return n, nil
 }
+
+// errPastHead stops the scan at the head read when verification began.
+var errPastHead = errors.New("past the chain head")

@@ -58,27 +58,27 @@ var LifecycleStatuses = []string{"planned", "in_build", "operational", "maintena
 
 // CI is a configuration item.
 type CI struct {
-	ID                 int64             `json:"-"`
-	Key                string            `json:"key"` // CI-314
-	Name               string            `json:"name"`
-	Kind               Kind              `json:"kind"`
-	Description        string            `json:"description"`
-	Environment        string            `json:"environment"` // production, staging, development, test, dr
-	Owner              string            `json:"owner"`       // username, "" when unowned
-	SupportGroup       string            `json:"support_group"`
-	Criticality        int               `json:"business_criticality"` // 1 (lowest) .. 5 (mission critical)
-	DataClassification string            `json:"data_classification"`
-	InternetExposed    bool              `json:"internet_exposed"`
-	Supplier           string            `json:"supplier"`
-	LifecycleStatus    string            `json:"lifecycle_status"`
-	Identifiers        Identifiers       `json:"identifiers"`
-	Tags               []string          `json:"tags"`
-	Attributes         map[string]any    `json:"attributes"`
-	Version            int64             `json:"version"`
-	CreatedAt          time.Time         `json:"created_at"`
-	UpdatedAt          time.Time         `json:"updated_at"`
-	OwnerID            int64             `json:"-"`
-	SupportGroupID     int64             `json:"-"`
+	ID                 int64          `json:"-"`
+	Key                string         `json:"key"` // CI-314
+	Name               string         `json:"name"`
+	Kind               Kind           `json:"kind"`
+	Description        string         `json:"description"`
+	Environment        string         `json:"environment"` // production, staging, development, test, dr
+	Owner              string         `json:"owner"`       // username, "" when unowned
+	SupportGroup       string         `json:"support_group"`
+	Criticality        int            `json:"business_criticality"` // 1 (lowest) .. 5 (mission critical)
+	DataClassification string         `json:"data_classification"`
+	InternetExposed    bool           `json:"internet_exposed"`
+	Supplier           string         `json:"supplier"`
+	LifecycleStatus    string         `json:"lifecycle_status"`
+	Identifiers        Identifiers    `json:"identifiers"`
+	Tags               []string       `json:"tags"`
+	Attributes         map[string]any `json:"attributes"`
+	Version            int64          `json:"version"`
+	CreatedAt          time.Time      `json:"created_at"`
+	UpdatedAt          time.Time      `json:"updated_at"`
+	OwnerID            int64          `json:"-"`
+	SupportGroupID     int64          `json:"-"`
 }
 
 // RelationType is the verb of a relationship, read "source <type> target".
@@ -105,5 +105,5 @@ type Relation struct {
 	Target    string       `json:"target"` // CI key
 	SourceID  int64        `json:"-"`
 	TargetID  int64        `json:"-"`
-	CreatedAt time.Time    `json:"created_at"`
+	CreatedAt time.Time    `json:"created_at,omitzero"` // zero in impact edges, which carry only the graph
 }

@@ -205,3 +205,14 @@ func withDatabase(dsn, name string) string {
 	u.Path = "/" + strings.TrimPrefix(name, "/")
 	return u.String()
 }
+
+// OpenExisting opens a database at target without creating or migrating it.
+func OpenExisting(t testing.TB, target string) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), target, clock.Real{})
+	if err != nil {
+		t.Fatalf("open %s: %v", target, err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}

@@ -130,9 +130,10 @@ CREATE INDEX cis_updated ON cis (updated_at, id);
 -- Identifiers used to reconcile discovered assets with existing CIs. One
 -- identifier belongs to one CI: that uniqueness is what stops duplicates.
 CREATE TABLE ci_identifiers (
-    ci_id  BIGINT NOT NULL REFERENCES cis (id) ON DELETE CASCADE,
-    kind   TEXT NOT NULL CHECK (kind IN ('hostname', 'fqdn', 'ip', 'mac', 'serial', 'cloud_id')),
-    value  TEXT NOT NULL,
+    ci_id    BIGINT NOT NULL REFERENCES cis (id) ON DELETE CASCADE,
+    kind     TEXT NOT NULL CHECK (kind IN ('hostname', 'fqdn', 'ip', 'mac', 'serial', 'cloud_id')),
+    value    TEXT NOT NULL,
+    position INTEGER NOT NULL DEFAULT 0, -- order within the kind, as the user gave it
     PRIMARY KEY (kind, value)
 );
 CREATE INDEX ci_identifiers_ci ON ci_identifiers (ci_id);
@@ -155,7 +156,10 @@ CREATE TABLE ci_relations (
     CHECK (source_id <> target_id)
 );
 CREATE UNIQUE INDEX ci_relations_edge ON ci_relations (source_id, target_id, type);
-CREATE INDEX ci_relations_target ON ci_relations (target_id, source_id);
+-- Impact analysis walks both ways in batches of ids: downstream reads this
+-- index, upstream ci_relations_edge; both carry the type so neither
+-- needs the table row on SQLite.
+CREATE INDEX ci_relations_target ON ci_relations (target_id, source_id, type);
 
 CREATE TABLE imports (
     id         INTEGER PRIMARY KEY,
@@ -187,7 +191,12 @@ CREATE TABLE jobs (
     locked_by    TEXT,
     locked_until TEXT,
     last_error   TEXT,
+    unique_key   TEXT,
     created_at   TEXT NOT NULL,
     updated_at   TEXT NOT NULL
 );
 CREATE INDEX jobs_due ON jobs (queue, status, run_at, id);
+CREATE INDEX jobs_status ON jobs (status, id);
+-- unique_key is set while a job that must exist at most once (a recurring
+-- job) is queued or running, and cleared when it ends; NULLs never conflict.
+CREATE UNIQUE INDEX jobs_unique_key ON jobs (unique_key);

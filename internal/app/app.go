@@ -1,0 +1,96 @@
+// Package app is the composition root: it opens the database, runs the
+// migrations, builds every practice's service and the HTTP handler, and
+// starts the background runner. Nothing else constructs services.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/rampart-itsm/rampart/internal/audit/auditlog"
+	"github.com/rampart-itsm/rampart/internal/auth"
+	"github.com/rampart-itsm/rampart/internal/clock"
+	"github.com/rampart-itsm/rampart/internal/cmdb"
+	"github.com/rampart-itsm/rampart/internal/jobs"
+	"github.com/rampart-itsm/rampart/internal/store"
+)
+
+// Config says where the data lives and how to run.
+type Config struct {
+	// Target is a postgres:// DSN or the path of the SQLite database file.
+	Target        string
+	Clock         clock.Clock
+	Logger        *slog.Logger
+	SecureCookies bool
+	// Worker names this process in job leases; defaults to host and pid.
+	Worker string
+}
+
+// App is a running Rampart: its database and services.
+type App struct {
+	DB       *store.DB
+	CMDB     *cmdb.Service
+	Auth     *auth.Service
+	Audit    *auditlog.Service
+	Jobs     *jobs.Service
+	Runner   *jobs.Runner
+	Registry *prometheus.Registry
+	Logger   *slog.Logger
+	Clock    clock.Clock
+	cfg      Config
+}
+
+// Open opens the database, applies pending migrations (safe when several
+// replicas start at once) and builds the services.
+func Open(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.Clock == nil {
+		cfg.Clock = clock.Real{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Worker == "" {
+		host, _ := os.Hostname()
+		cfg.Worker = fmt.Sprintf("%s:%d", host, os.Getpid())
+	}
+	db, err := store.Open(ctx, cfg.Target, cfg.Clock)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	return build(db, cfg), nil
+}
+
+func build(db *store.DB, cfg Config) *App {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a := &App{
+		DB:       db,
+		CMDB:     cmdb.NewService(store.Bind(db, func(tx *store.Tx) cmdb.Tx { return tx })),
+		Auth:     auth.NewService(store.Bind(db, func(tx *store.Tx) auth.Tx { return tx }), cfg.Clock),
+		Audit:    auditlog.NewService(store.Bind(db, func(tx *store.Tx) auditlog.Tx { return tx })),
+		Registry: reg,
+		Logger:   cfg.Logger,
+		Clock:    cfg.Clock,
+		cfg:      cfg,
+	}
+	jobsTx := store.Bind(db, func(tx *store.Tx) jobs.Tx { return tx })
+	a.Jobs = jobs.NewService(jobsTx)
+	a.Runner = jobs.NewRunner(jobsTx, cfg.Clock, cfg.Worker)
+	if err := a.Runner.Instrument(reg); err != nil {
+		panic(err) // a fresh registry cannot already hold these metrics
+	}
+	a.registerJobs()
+	return a
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }

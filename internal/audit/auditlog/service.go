@@ -1,0 +1,140 @@
+// Package auditlog is the read side of the audit log: find, export and
+// verify, behind the audit:read permission. It is apart from package audit
+// because auth appends audit records and this package needs auth's
+// principals: one package holding both would import itself through auth.
+package auditlog
+
+import (
+	"context"
+	"time"
+
+	"github.com/rampart-itsm/rampart/internal/audit"
+	"github.com/rampart-itsm/rampart/internal/auth"
+	"github.com/rampart-itsm/rampart/internal/errs"
+)
+
+// Page sizes for Find: callers that ask for nothing get DefaultLimit, and
+// nobody gets more than MaxLimit in one page.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 500
+)
+
+// Filter selects audit entries. Empty fields do not filter. Since is
+// inclusive and Until exclusive, so consecutive windows never overlap.
+type Filter struct {
+	Kind   string    // record kind: ci, relation, user, team, token, import, job
+	Key    string    // record key, exact
+	Actor  string    // username, exact
+	Action string    // create, update, delete, or another verb
+	Since  time.Time // at >= Since
+	Until  time.Time // at < Until
+	Cursor string    // from the previous page's NextCursor (Find only)
+	Limit  int       // page size (Find only): default 50, at most 500
+}
+
+// Page is one page of entries, newest first.
+type Page struct {
+	Items      []audit.Entry `json:"items"`
+	Total      int           `json:"total"`
+	NextCursor string        `json:"next_cursor,omitempty"`
+}
+
+// Store reads the log. The scope argument is applied inside the SQL, so a
+// principal without access reads nothing even if a caller forgot to check.
+type Store interface {
+	audit.Source
+	// FindEntries returns entries matching f newest first (by seq), one
+	// page after f.Cursor, and the total number matching f.
+	FindEntries(ctx context.Context, scope auth.Scope, f Filter) (Page, error)
+	// ExportEntries streams every entry matching f oldest first.
+	ExportEntries(ctx context.Context, scope auth.Scope, f Filter, fn func(audit.Entry) error) error
+}
+
+// Tx is the part of a unit of work the audit service uses; *store.Tx
+// satisfies it.
+type Tx interface {
+	AuditReader() Store
+}
+
+// Transactor runs read-only units of work.
+type Transactor interface {
+	View(ctx context.Context, fn func(Tx) error) error
+}
+
+// Service reads, exports and verifies the audit log. Writing happens only
+// through audit.Appender inside other services' units of work.
+type Service struct{ t Transactor }
+
+// NewService returns the audit service.
+func NewService(t Transactor) *Service { return &Service{t: t} }
+
+// Find returns one page of entries, newest first.
+// Callers: principals with auth.AuditRead (admin, auditor).
+// Errors: Unauthenticated, Forbidden, Invalid (bad cursor, negative limit,
+// Until before Since).
+func (s *Service) Find(ctx context.Context, p auth.Principal, f Filter) (Page, error) {
+	if err := p.Require(auth.AuditRead); err != nil {
+		return Page{}, err
+	}
+	if err := checkFilter(&f); err != nil {
+		return Page{}, err
+	}
+	switch {
+	case f.Limit == 0:
+		f.Limit = DefaultLimit
+	case f.Limit > MaxLimit:
+		f.Limit = MaxLimit
+	}
+	var page Page
+	err := s.t.View(ctx, func(tx Tx) error {
+		var err error
+		page, err = tx.AuditReader().FindEntries(ctx, auth.AuditScope(p), f)
+		return err
+	})
+	return page, err
+}
+
+// Export calls fn for every entry matching f, oldest first, without a
+// limit, reading from one snapshot so the export is consistent. f.Cursor
+// and f.Limit are ignored. An error from fn stops the export and is
+// returned as is.
+// Callers: principals with auth.AuditRead. Errors: Unauthenticated,
+// Forbidden, Invalid.
+func (s *Service) Export(ctx context.Context, p auth.Principal, f Filter, fn func(audit.Entry) error) error {
+	if err := p.Require(auth.AuditRead); err != nil {
+		return err
+	}
+	if err := checkFilter(&f); err != nil {
+		return err
+	}
+	return s.t.View(ctx, func(tx Tx) error {
+		return tx.AuditReader().ExportEntries(ctx, auth.AuditScope(p), f, fn)
+	})
+}
+
+// Verify walks the whole chain and returns how many entries hold. A broken
+// chain is reported as an *audit.Break naming the first bad entry.
+// Callers: operators (rampart audit verify) and the API behind
+// auth.AuditRead; the service itself does not check a principal because
+// verification reveals no entry content.
+func (s *Service) Verify(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.t.View(ctx, func(tx Tx) error {
+		var err error
+		n, err = audit.Verify(ctx, tx.AuditReader())
+		return err
+	})
+	return n, err
+}
+
+func checkFilter(f *Filter) error {
+	var fe errs.Fields
+	if f.Limit < 0 {
+		fe.Add("limit", "must not be negative")
+	}
+	if !f.Since.IsZero() && !f.Until.IsZero() && f.Until.Before(f.Since) {
+		fe.Add("until", "must not be before since")
+	}
+	return fe.Err()
+}

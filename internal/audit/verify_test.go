@@ -1,0 +1,75 @@
+package audit
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+// fakeSource serves a chain and a head without a database.
+type fakeSource struct {
+	entries  []Entry
+	headSeq  int64
+	headHash string
+}
+
+func (f fakeSource) EachEntry(_ context.Context, fn func(Entry) error) error {
+	for _, e := range f.entries {
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (f fakeSource) Head(context.Context) (int64, string, error) { return f.headSeq, f.headHash, nil }
+
+func chain(t *testing.T, n int) []Entry {
+	t.Helper()
+	prev := GenesisHash
+	var out []Entry
+	for i := range n {
+		e, err := Seal(Record{Actor: "ann", Action: ActionCreate, Kind: "ci", Key: "CI-1", After: map[string]int{"i": i}},
+			int64(i+1), time.Date(2026, 3, 1, 9, i, 0, 0, time.UTC), prev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, e)
+		prev = e.Hash
+	}
+	return out
+}
+
+func TestVerifyAgainstTheHead(t *testing.T) {
+	es := chain(t, 3)
+	tests := []struct {
+		name    string
+		src     fakeSource
+		wantN   int64
+		wantBrk int64 // 0 = holds
+	}{
+		{"holds", fakeSource{es, 3, es[2].Hash}, 3, 0},
+		{"empty", fakeSource{nil, 0, GenesisHash}, 0, 0},
+		// A writer committed entry 3 after the head was read: not tampering.
+		{"entries past the head are left for next time", fakeSource{es, 2, es[1].Hash}, 2, 0},
+		{"tail removed", fakeSource{es[:2], 3, es[2].Hash}, 2, 3},
+		{"head hash differs", fakeSource{es, 3, es[1].Hash}, 3, 3},
+		{"middle removed", fakeSource{[]Entry{es[0], es[2]}, 3, es[2].Hash}, 1, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			n, err := Verify(context.Background(), tc.src)
+			var b *Break
+			switch {
+			case tc.wantBrk == 0 && err != nil:
+				t.Fatalf("verify = %v", err)
+			case tc.wantBrk != 0 && (!errors.As(err, &b) || b.Seq != tc.wantBrk):
+				t.Fatalf("verify = %v, want a break at %d", err, tc.wantBrk)
+			}
+			if n != tc.wantN {
+				t.Errorf("verified %d, want %d", n, tc.wantN)
+			}
+		})
+	}
+}

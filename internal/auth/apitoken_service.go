@@ -1,0 +1,183 @@
+package auth
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rampart-itsm/rampart/internal/audit"
+	"github.com/rampart-itsm/rampart/internal/clock"
+	"github.com/rampart-itsm/rampart/internal/errs"
+)
+
+// TokenPrincipal resolves an API token to the principal of the user it
+// acts as. It records the token's last use, writing at most once a minute.
+// Errors: Unauthenticated for an unknown, revoked or expired token and for
+// a disabled user.
+func (s *Service) TokenPrincipal(ctx context.Context, token string) (Principal, error) {
+	bad := errs.E(errs.Unauthenticated, "the API token is unknown, revoked or expired")
+	if token == "" {
+		return Principal{}, bad
+	}
+	now := s.now()
+	var t StoredToken
+	var acct Account
+	err := s.tx.View(ctx, func(tx Tx) (err error) {
+		if t, err = tx.Auth().FindTokenByHash(ctx, HashToken(token)); err != nil {
+			return err
+		}
+		acct, err = tx.Auth().FindAccountByID(ctx, t.UserID)
+		return err
+	})
+	switch {
+	case errs.Is(err, errs.NotFound):
+		return Principal{}, bad
+	case err != nil:
+		return Principal{}, err
+	case !t.Active(now):
+		return Principal{}, bad
+	case acct.Disabled:
+		return Principal{}, errs.E(errs.Unauthenticated, "the account this token belongs to is disabled")
+	}
+	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) >= touchInterval {
+		if err := s.tx.InTx(ctx, func(tx Tx) error {
+			return tx.Auth().TouchToken(ctx, t.ID, now, now.Add(-touchInterval))
+		}); err != nil {
+			return Principal{}, err
+		}
+	}
+	return acct.Principal(), nil
+}
+
+// ownTarget returns the normalised username a token call is about ("" means
+// the caller's own) and checks the caller may act on it: users act on their
+// own tokens, auth.TokenManage on anyone's. Errors: Unauthenticated,
+// Forbidden, Invalid.
+func ownTarget(p Principal, username string) (string, error) {
+	if err := signedIn(p); err != nil {
+		return "", err
+	}
+	username = NormalizeUsername(username)
+	if username == "" {
+		if p.System {
+			return "", errs.Field("username", "is required")
+		}
+		username = p.Username
+	}
+	if p.System || username != p.Username {
+		if err := p.Require(TokenManage); err != nil {
+			return "", err
+		}
+	}
+	return username, nil
+}
+
+// CreateToken issues an API token for username ("" for the caller) and
+// returns it; it is shown this once, only its hash is kept. Users may
+// create their own tokens; auth.TokenManage creates them for anyone.
+// expiresAt nil means no expiry. Errors: Unauthenticated, Forbidden,
+// Invalid (name, expiry, disabled user), NotFound (no such user).
+func (s *Service) CreateToken(ctx context.Context, p Principal, username, name string, expiresAt *time.Time) (string, Token, error) {
+	username, err := ownTarget(p, username)
+	if err != nil {
+		return "", Token{}, err
+	}
+	var fe errs.Fields
+	name = strings.TrimSpace(name)
+	if name == "" {
+		fe.Add("name", "is required")
+	}
+	checkText(&fe, "name", name, 100)
+	if expiresAt != nil {
+		at := clock.Normalize(*expiresAt)
+		if !at.After(s.now()) {
+			fe.Add("expires_at", "must be in the future")
+		}
+		expiresAt = &at
+	}
+	if err := fe.Err(); err != nil {
+		return "", Token{}, err
+	}
+	raw, hash := NewToken()
+	var t StoredToken
+	err = s.tx.InTx(ctx, func(tx Tx) error {
+		acct, err := tx.Auth().FindAccount(ctx, username)
+		if err != nil {
+			return notFound(err, "no user named %q", username)
+		}
+		if acct.Disabled {
+			return errs.Field("username", "the account is disabled")
+		}
+		if t, err = tx.Auth().InsertToken(ctx, acct.ID, name, hash, expiresAt); err != nil {
+			return err
+		}
+		return tx.Audit().Append(audit.Record{Actor: p.Actor(), Action: audit.ActionCreate, Kind: auditToken,
+			Key: strconv.FormatInt(t.ID, 10), After: t.Token})
+	})
+	if err != nil {
+		return "", Token{}, err
+	}
+	return raw, t.Token, nil
+}
+
+// FindTokens lists the tokens of username ("" for the caller), newest
+// first, revoked and expired ones included. Users see their own;
+// auth.TokenManage sees anyone's. Errors: Unauthenticated, Forbidden,
+// NotFound.
+func (s *Service) FindTokens(ctx context.Context, p Principal, username string) ([]Token, error) {
+	username, err := ownTarget(p, username)
+	if err != nil {
+		return nil, err
+	}
+	var out []Token
+	err = s.tx.View(ctx, func(tx Tx) error {
+		acct, err := tx.Auth().FindAccount(ctx, username)
+		if err != nil {
+			return notFound(err, "no user named %q", username)
+		}
+		out, err = tx.Auth().FindTokens(ctx, acct.ID)
+		return err
+	})
+	return out, err
+}
+
+// RevokeToken revokes a token at once; revoking a revoked token does
+// nothing. Users revoke their own; auth.TokenManage revokes anyone's.
+// Errors: Unauthenticated, Forbidden, NotFound.
+func (s *Service) RevokeToken(ctx context.Context, p Principal, id int64) error {
+	if err := signedIn(p); err != nil {
+		return err
+	}
+	now := s.now()
+	return s.tx.InTx(ctx, func(tx Tx) error {
+		t, err := tx.Auth().FindTokenByID(ctx, id)
+		if err != nil {
+			return notFound(err, "no API token %d", id)
+		}
+		if p.System || t.UserID != p.UserID {
+			if err := p.Require(TokenManage); err != nil {
+				return err
+			}
+		}
+		if t.RevokedAt != nil {
+			return nil
+		}
+		if err := tx.Auth().RevokeToken(ctx, id, now); err != nil {
+			return err
+		}
+		after := t.Token
+		after.RevokedAt = &now
+		return tx.Audit().Append(audit.Record{Actor: p.Actor(), Action: "revoke", Kind: auditToken,
+			Key: strconv.FormatInt(id, 10), Before: t.Token, After: after})
+	})
+}
+
+// notFound gives a NotFound error a message naming what was looked for;
+// other errors pass unchanged.
+func notFound(err error, format string, args ...any) error {
+	if errs.Is(err, errs.NotFound) {
+		return errs.E(errs.NotFound, format, args...)
+	}
+	return err
+}

@@ -1,0 +1,124 @@
+package auth
+
+import (
+	"context"
+	"time"
+
+	"github.com/rampart-itsm/rampart/internal/audit"
+)
+
+// Tx is the unit of work the auth service runs in; *store.Tx satisfies it.
+type Tx interface {
+	Auth() Store
+	Audit() audit.Appender
+	Now() time.Time
+}
+
+// Transactor opens units of work: InTx for writes, View for a read-only
+// snapshot.
+type Transactor interface {
+	InTx(ctx context.Context, fn func(Tx) error) error
+	View(ctx context.Context, fn func(Tx) error) error
+}
+
+// Account is a user as sign-in sees it: the public record plus the password
+// hash and the ids of the user's teams. It stays inside this package: it is
+// never returned to callers nor written to the audit log.
+type Account struct {
+	User
+	PasswordHash string  `json:"-"`
+	TeamIDs      []int64 `json:"-"`
+}
+
+// Principal is the principal an account acts as.
+func (a Account) Principal() Principal {
+	return Principal{UserID: a.ID, Username: a.Username, Roles: a.Roles, TeamIDs: a.TeamIDs}
+}
+
+// StoredSession is a session row. Only the hash of the session id is kept.
+type StoredSession struct {
+	IDHash     string
+	UserID     int64
+	CSRFToken  string
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	LastSeenAt time.Time
+}
+
+// StoredToken is an API token row with the id of the user it acts as.
+type StoredToken struct {
+	Token
+	UserID int64
+}
+
+// Store is the persistence the auth service needs. Times that carry meaning
+// (expiry, last use) are passed in; created_at/updated_at are the unit of
+// work's time. Methods return errs kinds: NotFound for a missing row,
+// Conflict for a taken username or team name, Invalid for a team or member
+// name that does not exist.
+type Store interface {
+	// CountUsers counts every user, enabled or not.
+	CountUsers(ctx context.Context) (int, error)
+	// InsertUser stores a new user with its roles and team memberships
+	// (teams by name) and returns it as stored.
+	InsertUser(ctx context.Context, u User, passwordHash string) (User, error)
+	// FindAccount returns a user by username with its password hash.
+	FindAccount(ctx context.Context, username string) (Account, error)
+	// FindAccountByID returns a user by id with its password hash.
+	FindAccountByID(ctx context.Context, id int64) (Account, error)
+	// FindUser returns a user by username when it is within scope s.
+	FindUser(ctx context.Context, s Scope, username string) (User, error)
+	// FindUsers lists the users within scope s that match f.
+	FindUsers(ctx context.Context, s Scope, f UserFilter) (UserPage, error)
+	// UpdateUser writes display name, email, disabled, must-change flag,
+	// roles and teams of user u.ID and returns it as stored.
+	UpdateUser(ctx context.Context, u User) (User, error)
+	// SetPassword replaces a user's password hash and must-change flag.
+	SetPassword(ctx context.Context, userID int64, hash string, mustChange bool) error
+	// DeleteUser removes a user; sessions, tokens, roles and memberships go with it.
+	DeleteUser(ctx context.Context, userID int64) error
+	// LockEnabledAdmins returns the ids of enabled admins and, on engines
+	// with row locks, locks them until the unit of work ends, so two
+	// concurrent changes cannot both remove "the other" last admin.
+	LockEnabledAdmins(ctx context.Context) ([]int64, error)
+
+	// FindTeams lists the teams within scope s, members filtered by s too.
+	FindTeams(ctx context.Context, s Scope) ([]Team, error)
+	// FindTeam returns a team by name when it is within scope s.
+	FindTeam(ctx context.Context, s Scope, name string) (Team, error)
+	// InsertTeam stores a new team with its members (by username).
+	InsertTeam(ctx context.Context, t Team) (Team, error)
+	// UpdateTeam writes description, email and members of team t.ID.
+	UpdateTeam(ctx context.Context, t Team) (Team, error)
+	// DeleteTeam removes a team and its memberships.
+	DeleteTeam(ctx context.Context, teamID int64) error
+
+	// InsertSession stores a new session.
+	InsertSession(ctx context.Context, s StoredSession) error
+	// FindSession returns the session with this id hash.
+	FindSession(ctx context.Context, idHash string) (StoredSession, error)
+	// TouchSession records activity and the new expiry, unless activity
+	// was already recorded after notBefore (another request or replica
+	// got there first); it reports whether it wrote.
+	TouchSession(ctx context.Context, idHash string, seen, expires, notBefore time.Time) (bool, error)
+	// DeleteSession removes one session; a missing one is not an error.
+	DeleteSession(ctx context.Context, idHash string) error
+	// DeleteUserSessions signs a user out everywhere.
+	DeleteUserSessions(ctx context.Context, userID int64) error
+	// DeleteExpiredSessions removes sessions that expired before now.
+	DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error)
+
+	// InsertToken stores a token's hash for a user.
+	InsertToken(ctx context.Context, userID int64, name, hash string, expiresAt *time.Time) (StoredToken, error)
+	// FindTokenByHash returns the token with this hash.
+	FindTokenByHash(ctx context.Context, hash string) (StoredToken, error)
+	// FindTokenByID returns a token by id.
+	FindTokenByID(ctx context.Context, id int64) (StoredToken, error)
+	// FindTokens lists a user's tokens, newest first.
+	FindTokens(ctx context.Context, userID int64) ([]Token, error)
+	// RevokeToken marks a token revoked at the given time.
+	RevokeToken(ctx context.Context, id int64, at time.Time) error
+	// TouchToken records a use at the given time unless one was recorded
+	// after notBefore.
+	TouchToken(ctx context.Context, id int64, at, notBefore time.Time) error
+}

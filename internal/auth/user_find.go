@@ -1,0 +1,46 @@
+package auth
+
+import (
+	"context"
+	"strings"
+
+	"github.com/rampart-itsm/rampart/internal/errs"
+)
+
+// FindUsers lists users ordered by username, one page at a time. What the
+// caller sees is auth.UserScope: staff see everybody, a requester only
+// themselves (in the items and in the total). Errors: Unauthenticated,
+// Forbidden, Invalid (role, cursor).
+func (s *Service) FindUsers(ctx context.Context, p Principal, f UserFilter) (UserPage, error) {
+	if err := p.Require(UserRead); err != nil {
+		return UserPage{}, err
+	}
+	f.Limit = ClampLimit(f.Limit)
+	f.Query = strings.TrimSpace(f.Query)
+	f.Team = strings.TrimSpace(f.Team)
+	if f.Role != "" && !f.Role.Valid() {
+		return UserPage{}, errs.Field("role", "unknown role %q (known: %s)", f.Role, roleList())
+	}
+	var page UserPage
+	err := s.tx.View(ctx, func(tx Tx) (err error) {
+		page, err = tx.Auth().FindUsers(ctx, UserScope(p), f)
+		return err
+	})
+	return page, err
+}
+
+// FindUserByName returns one user. A user outside the caller's
+// auth.UserScope is reported as NotFound, exactly like a missing one.
+// Errors: Unauthenticated, Forbidden, NotFound.
+func (s *Service) FindUserByName(ctx context.Context, p Principal, username string) (User, error) {
+	if err := p.Require(UserRead); err != nil {
+		return User{}, err
+	}
+	username = NormalizeUsername(username)
+	var u User
+	err := s.tx.View(ctx, func(tx Tx) (err error) {
+		u, err = tx.Auth().FindUser(ctx, UserScope(p), username)
+		return notFound(err, "no user named %q", username)
+	})
+	return u, err
+}

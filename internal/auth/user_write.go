@@ -1,0 +1,243 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/rampart-itsm/rampart/internal/audit"
+	"github.com/rampart-itsm/rampart/internal/errs"
+)
+
+// CreateUser adds a user. Needs auth.UserManage. Rules: username of lower-
+// case letters, digits and . _ @ - (input is lower-cased); at least one
+// role; teams must exist; password at least MinPasswordLength characters
+// and not the username. Errors: Unauthenticated, Forbidden, Invalid with
+// field errors, Conflict when the username is taken.
+func (s *Service) CreateUser(ctx context.Context, p Principal, nu NewUser) (User, error) {
+	if err := p.Require(UserManage); err != nil {
+		return User{}, err
+	}
+	var fe errs.Fields
+	u := User{Username: NormalizeUsername(nu.Username), DisplayName: strings.TrimSpace(nu.DisplayName), Email: strings.TrimSpace(nu.Email)}
+	checkUsername(&fe, u.Username)
+	checkText(&fe, "display_name", u.DisplayName, 200)
+	checkEmail(&fe, "email", u.Email)
+	checkPassword(&fe, "password", u.Username, nu.Password)
+	u.Roles = normalizeRoles(&fe, nu.Roles)
+	u.Teams = normalizeNames(nu.Teams, noFold)
+	if err := fe.Err(); err != nil {
+		return User{}, err
+	}
+	hash, err := HashPassword(nu.Password) // before the transaction: it is slow on purpose
+	if err != nil {
+		return User{}, err
+	}
+	var created User
+	err = s.tx.InTx(ctx, func(tx Tx) (err error) {
+		if created, err = tx.Auth().InsertUser(ctx, u, hash); err != nil {
+			return err
+		}
+		return tx.Audit().Append(audit.Record{Actor: p.Actor(), Action: audit.ActionCreate, Kind: auditUser, Key: created.Username, After: created})
+	})
+	return created, taken(err, "username", "a user named %q already exists", u.Username)
+}
+
+// UpdateUser changes a user. Needs auth.UserManage. A password set here is
+// a reset: the user must change it at next sign-in (unless it is the
+// caller's own) and their sessions end. Disabling a user ends their
+// sessions and refuses their tokens. Errors: Unauthenticated, Forbidden,
+// NotFound, Invalid, Conflict (the change would leave no enabled admin,
+// or would disable the caller).
+func (s *Service) UpdateUser(ctx context.Context, p Principal, username string, uu UserUpdate) (User, error) {
+	if err := p.Require(UserManage); err != nil {
+		return User{}, err
+	}
+	username = NormalizeUsername(username)
+	var fe errs.Fields
+	if uu.DisplayName != nil {
+		checkText(&fe, "display_name", strings.TrimSpace(*uu.DisplayName), 200)
+	}
+	if uu.Email != nil {
+		checkEmail(&fe, "email", strings.TrimSpace(*uu.Email))
+	}
+	var roles []Role
+	if uu.Roles != nil {
+		roles = normalizeRoles(&fe, *uu.Roles)
+	}
+	hash := ""
+	if uu.Password != nil {
+		checkPassword(&fe, "password", username, *uu.Password)
+	}
+	if err := fe.Err(); err != nil {
+		return User{}, err
+	}
+	if uu.Password != nil {
+		var err error
+		if hash, err = HashPassword(*uu.Password); err != nil {
+			return User{}, err
+		}
+	}
+	var updated User
+	err := s.tx.InTx(ctx, func(tx Tx) error {
+		acct, err := tx.Auth().FindAccount(ctx, username)
+		if err != nil {
+			return notFound(err, "no user named %q", username)
+		}
+		self := !p.System && acct.ID == p.UserID
+		before, after := acct.User, acct.User
+		if uu.DisplayName != nil {
+			after.DisplayName = strings.TrimSpace(*uu.DisplayName)
+		}
+		if uu.Email != nil {
+			after.Email = strings.TrimSpace(*uu.Email)
+		}
+		if uu.Roles != nil {
+			after.Roles = roles
+		}
+		if uu.Teams != nil {
+			after.Teams = normalizeNames(*uu.Teams, noFold)
+		}
+		if uu.Disabled != nil {
+			if *uu.Disabled && self && !before.Disabled {
+				return errs.E(errs.Conflict, "you cannot disable your own account")
+			}
+			after.Disabled = *uu.Disabled
+		}
+		if hash != "" {
+			after.MustChangePassword = !self
+		}
+		if err := keepAnAdmin(ctx, tx, before, after); err != nil {
+			return err
+		}
+		if updated, err = tx.Auth().UpdateUser(ctx, after); err != nil {
+			return err
+		}
+		if err := endSessionsIfNeeded(ctx, tx, before, after, hash != "" && !self); err != nil {
+			return err
+		}
+		if err := tx.Audit().Append(audit.Record{Actor: p.Actor(), Action: audit.ActionUpdate, Kind: auditUser, Key: username, Before: before, After: updated}); err != nil {
+			return err
+		}
+		if hash == "" {
+			return nil
+		}
+		if err := tx.Auth().SetPassword(ctx, acct.ID, hash, after.MustChangePassword); err != nil {
+			return err
+		}
+		return tx.Audit().Append(audit.Record{Actor: p.Actor(), Action: "reset_password", Kind: auditUser, Key: username})
+	})
+	return updated, err
+}
+
+// endSessionsIfNeeded signs a user out everywhere when they were just
+// disabled or had their password reset by someone else: both are what an
+// administrator does to a compromised account.
+func endSessionsIfNeeded(ctx context.Context, tx Tx, before, after User, reset bool) error {
+	if reset || (after.Disabled && !before.Disabled) {
+		return tx.Auth().DeleteUserSessions(ctx, after.ID)
+	}
+	return nil
+}
+
+// keepAnAdmin refuses a change that takes the last enabled administrator
+// away (by role removal, disabling or, with after.Disabled, deletion), so
+// nobody is left who can manage users.
+func keepAnAdmin(ctx context.Context, tx Tx, before, after User) error {
+	wasAdmin := slices.Contains(before.Roles, RoleAdmin) && !before.Disabled
+	isAdmin := slices.Contains(after.Roles, RoleAdmin) && !after.Disabled
+	if !wasAdmin || isAdmin {
+		return nil
+	}
+	ids, err := tx.Auth().LockEnabledAdmins(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if id != before.ID {
+			return nil
+		}
+	}
+	return errs.E(errs.Conflict, "%s is the last enabled administrator; make someone else an administrator first", before.Username)
+}
+
+// DeleteUser removes a user with their sessions, tokens and team
+// memberships; CIs they owned become unowned. Needs auth.UserManage.
+// Errors: Unauthenticated, Forbidden, NotFound, Conflict (deleting
+// yourself, or the last enabled admin).
+func (s *Service) DeleteUser(ctx context.Context, p Principal, username string) error {
+	if err := p.Require(UserManage); err != nil {
+		return err
+	}
+	username = NormalizeUsername(username)
+	return s.tx.InTx(ctx, func(tx Tx) error {
+		acct, err := tx.Auth().FindAccount(ctx, username)
+		if err != nil {
+			return notFound(err, "no user named %q", username)
+		}
+		if !p.System && acct.ID == p.UserID {
+			return errs.E(errs.Conflict, "you cannot delete your own account")
+		}
+		gone := acct.User
+		gone.Disabled = true
+		if err := keepAnAdmin(ctx, tx, acct.User, gone); err != nil {
+			return err
+		}
+		if err := tx.Auth().DeleteUser(ctx, acct.ID); err != nil {
+			return err
+		}
+		return tx.Audit().Append(audit.Record{Actor: p.Actor(), Action: audit.ActionDelete, Kind: auditUser, Key: username, Before: acct.User})
+	})
+}
+
+// ChangePassword changes the caller's own password and clears
+// must_change_password. Any signed-in user may call it. Errors:
+// Unauthenticated, Invalid (old_password does not match; new_password
+// breaks the policy or equals the old one).
+func (s *Service) ChangePassword(ctx context.Context, p Principal, oldPassword, newPassword string) error {
+	if p.UserID == 0 {
+		return errs.E(errs.Unauthenticated, "sign in first")
+	}
+	var acct Account
+	if err := s.tx.View(ctx, func(tx Tx) (err error) {
+		acct, err = tx.Auth().FindAccountByID(ctx, p.UserID)
+		return err
+	}); err != nil {
+		return notFound(err, "your account no longer exists")
+	}
+	if !CheckPassword(acct.PasswordHash, oldPassword) {
+		s.loginFailures.Add(1)
+		return errs.Field("old_password", "does not match your current password")
+	}
+	var fe errs.Fields
+	checkPassword(&fe, "new_password", acct.Username, newPassword)
+	if newPassword == oldPassword {
+		fe.Add("new_password", "must differ from the current password")
+	}
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	hash, err := HashPassword(newPassword)
+	if err != nil {
+		return err
+	}
+	return s.tx.InTx(ctx, func(tx Tx) error {
+		if err := tx.Auth().SetPassword(ctx, acct.ID, hash, false); err != nil {
+			return err
+		}
+		return tx.Audit().Append(audit.Record{Actor: p.Actor(), Action: "change_password", Kind: auditUser, Key: acct.Username})
+	})
+}
+
+func noFold(s string) string { return s }
+
+// taken turns a Conflict from the unique index on a name into one that
+// names the field, whatever the database engine said; other errors pass.
+func taken(err error, field, format string, args ...any) error {
+	if !errs.Is(err, errs.Conflict) {
+		return err
+	}
+	return &errs.Error{Kind: errs.Conflict, Message: fmt.Sprintf(format, args...),
+		Fields: []errs.FieldError{{Field: field, Message: "already in use"}}, Err: err}
+}

@@ -1,0 +1,96 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rampart-itsm/rampart/internal/client"
+	"github.com/rampart-itsm/rampart/internal/cmdb"
+)
+
+// NewImportCmd returns "rampart import nmap|csv|json FILE": uploads a
+// discovery file through the API and prints the reconciliation report. It
+// exits non-zero when the request fails (including a refused --strict
+// import); rejected rows of an accepted import are listed, exit 0.
+func NewImportCmd() *cobra.Command {
+	var strict bool
+	cmd := &cobra.Command{
+		Use:   "import nmap|csv|json FILE",
+		Short: "Import a discovery file (nmap XML, CSV or JSON; - for stdin) into the CMDB through the API",
+		Args:  cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			format, path := args[0], args[1]
+			if !slices.Contains(cmdb.ImportFormats, format) {
+				return fmt.Errorf("unknown format %q: use nmap, csv or json", format)
+			}
+			c, err := apiClient(cmd)
+			if err != nil {
+				return err
+			}
+			var in io.Reader = cmd.InOrStdin()
+			name := ""
+			if path != "-" {
+				f, err := os.Open(path)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				in, name = f, filepath.Base(path)
+			}
+			rep, err := c.Import(cmd.Context(), format, name, in, strict)
+			var p *client.Problem
+			if errors.As(err, &p) && p.Report != nil {
+				// Refused strict import: show what would have happened.
+				printRejected(cmd.ErrOrStderr(), *p.Report)
+			}
+			if err != nil {
+				return err
+			}
+			return render(cmd, rep, func(w io.Writer) { importSummary(w, rep) })
+		},
+	}
+	addClientFlags(cmd)
+	cmd.Flags().BoolVar(&strict, "strict", false, "import nothing when any row is rejected")
+	return cmd
+}
+
+func importSummary(w io.Writer, rep cmdb.ImportReport) {
+	fmt.Fprintf(w, "%s (%s", rep.Key, rep.Format)
+	if rep.Filename != "" {
+		fmt.Fprintf(w, ", %s", rep.Filename)
+	}
+	fmt.Fprintf(w, "): %d created, %d updated, %d unchanged, %d rejected\n", rep.Created, rep.Updated, rep.Unchanged, rep.Rejected)
+	printRejected(w, rep)
+}
+
+// printRejected lists each rejected row with its reasons.
+func printRejected(w io.Writer, rep cmdb.ImportReport) {
+	first := true
+	for _, row := range rep.Rows {
+		if row.Action != cmdb.ActionRejected {
+			continue
+		}
+		if first {
+			fmt.Fprintln(w, "rejected rows:")
+			first = false
+		}
+		label := row.Label
+		if label == "" {
+			label = fmt.Sprintf("row %d", row.Row)
+		}
+		fmt.Fprintf(w, "  %s\n", label)
+		for _, e := range row.Errors {
+			fmt.Fprintf(w, "    %s: %s\n", e.Field, e.Message)
+		}
+		if len(row.Conflict) > 0 {
+			fmt.Fprintf(w, "    matches several CIs: %s\n", strings.Join(row.Conflict, ", "))
+		}
+	}
+}

@@ -1,0 +1,65 @@
+// Package cli holds Rampart's Cobra commands, one file per verb. Server
+// verbs (serve, migrate, token, audit, demo) open the database directly;
+// client verbs (ci, import, impact) talk to a running Rampart over the API.
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rampart-itsm/rampart/internal/app"
+	"github.com/rampart-itsm/rampart/internal/config"
+)
+
+// Execute runs the command line and returns the process exit code.
+func Execute() int {
+	root := NewRootCmd(os.Stdout, os.Stderr)
+	if err := root.Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "error:", err)
+		return 1
+	}
+	return 0
+}
+
+// NewRootCmd builds the command tree writing to out and errOut.
+func NewRootCmd(out, errOut io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "rampart",
+		Short:         "IT service management and security operations in one system",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(out)
+	root.SetErr(errOut)
+	config.Register(root.PersistentFlags(), "log-level")
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		return setupLogging(cmd.ErrOrStderr(), config.Get(cmd.Flags(), "log-level"))
+	}
+	root.AddCommand(newServeCmd(), newMigrateCmd(), newTokenCmd(), newAuditCmd(), newDemoCmd(), newConfigCmd(),
+		NewCICmd(), NewImportCmd(), NewImpactCmd())
+	return root
+}
+
+func setupLogging(w io.Writer, level string) error {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(strings.ToUpper(level))); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})))
+	return nil
+}
+
+// addDBFlags adds --data and --db to a command that opens the database.
+func addDBFlags(cmd *cobra.Command) { config.Register(cmd.Flags(), "data", "db") }
+
+// openApp opens the database named by the command's --data/--db flags.
+func openApp(ctx context.Context, cmd *cobra.Command) (*app.App, error) {
+	return app.Open(ctx, app.Config{Target: config.Target(cmd.Flags()), Logger: slog.Default(),
+		SecureCookies: cmd.Flags().Lookup("secure-cookies") != nil && config.Get(cmd.Flags(), "secure-cookies") == "true"})
+}

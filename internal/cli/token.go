@@ -1,0 +1,40 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rampart-itsm/rampart/internal/auth"
+)
+
+func newTokenCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "token", Short: "Manage API tokens"}
+	var user, name string
+	create := &cobra.Command{
+		Use:   "create",
+		Short: "Print a new API token for a user (for scripts and first set-up)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			a, err := openApp(cmd.Context(), cmd)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			// Whoever can run this command can read the database files,
+			// so it acts as the system itself; the token is still audited.
+			token, _, err := a.Auth.CreateToken(cmd.Context(), auth.System, user, name, nil)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), token)
+			return nil
+		},
+	}
+	create.Flags().StringVar(&user, "user", "", "user the token acts as (required)")
+	create.Flags().StringVar(&name, "name", "cli", "a label to recognise the token by")
+	_ = create.MarkFlagRequired("user")
+	addDBFlags(create)
+	cmd.AddCommand(create)
+	return cmd
+}

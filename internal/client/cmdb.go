@@ -1,0 +1,98 @@
+package client
+
+import (
+	"context"
+	"io"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/rampart-itsm/rampart/internal/cmdb"
+)
+
+// ListCIs returns one page of CIs matching f (see GET /api/v1/cis).
+func (c *Client) ListCIs(ctx context.Context, f cmdb.Filter) (cmdb.Page, error) {
+	q := url.Values{}
+	set := func(k, v string) {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	set("q", f.Query)
+	set("kind", string(f.Kind))
+	set("environment", f.Environment)
+	set("owner", f.Owner)
+	set("support_group", f.SupportGroup)
+	set("tag", f.Tag)
+	set("lifecycle_status", f.LifecycleStatus)
+	set("cursor", f.Cursor)
+	if f.MinCriticality > 0 {
+		q.Set("min_criticality", strconv.Itoa(f.MinCriticality))
+	}
+	if f.InternetExposed != nil {
+		q.Set("internet_exposed", strconv.FormatBool(*f.InternetExposed))
+	}
+	if !f.UpdatedSince.IsZero() {
+		q.Set("updated_since", f.UpdatedSince.UTC().Format(time.RFC3339Nano))
+	}
+	if f.Limit > 0 {
+		q.Set("limit", strconv.Itoa(f.Limit))
+	}
+	var page cmdb.Page
+	err := c.do(ctx, request{method: "GET", path: "/cis", query: q}, &page)
+	return page, err
+}
+
+// GetCI returns one CI by key.
+func (c *Client) GetCI(ctx context.Context, key string) (cmdb.CI, error) {
+	var ci cmdb.CI
+	err := c.do(ctx, request{method: "GET", path: "/cis/" + url.PathEscape(key)}, &ci)
+	return ci, err
+}
+
+// CreateCI creates a CI from body: a value encoded as JSON (a map of the
+// CIInput fields), or raw JSON bytes (json.RawMessage) sent as they are.
+func (c *Client) CreateCI(ctx context.Context, body any) (cmdb.CI, error) {
+	r, err := jsonBody(body)
+	if err != nil {
+		return cmdb.CI{}, err
+	}
+	var ci cmdb.CI
+	err = c.do(ctx, request{method: "POST", path: "/cis", body: r, contentType: "application/json"}, &ci)
+	return ci, err
+}
+
+// DeleteCI deletes a CI.
+func (c *Client) DeleteCI(ctx context.Context, key string) error {
+	return c.do(ctx, request{method: "DELETE", path: "/cis/" + url.PathEscape(key)}, nil)
+}
+
+// Impact runs impact analysis from key; depth 0 leaves the server default.
+func (c *Client) Impact(ctx context.Context, key string, dir cmdb.Direction, depth int) (cmdb.Impact, error) {
+	q := url.Values{}
+	if dir != "" {
+		q.Set("direction", string(dir))
+	}
+	if depth > 0 {
+		q.Set("depth", strconv.Itoa(depth))
+	}
+	var imp cmdb.Impact
+	err := c.do(ctx, request{method: "GET", path: "/cis/" + url.PathEscape(key) + "/impact", query: q}, &imp)
+	return imp, err
+}
+
+// Import uploads a discovery file (format nmap, csv or json) and returns
+// the report. A refused strict import is a *Problem whose Report is set.
+func (c *Client) Import(ctx context.Context, format, filename string, file io.Reader, strict bool) (cmdb.ImportReport, error) {
+	q := url.Values{}
+	if filename != "" {
+		q.Set("filename", filename)
+	}
+	if strict {
+		q.Set("strict", "true")
+	}
+	var rep cmdb.ImportReport
+	err := c.do(ctx, request{method: "POST", path: "/imports/" + url.PathEscape(format), query: q, body: file,
+		contentType: "application/octet-stream"}, &rep)
+	return rep, err
+}

@@ -1,0 +1,135 @@
+package cmdb_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/rampart-itsm/rampart/internal/auth"
+	"github.com/rampart-itsm/rampart/internal/cmdb"
+	"github.com/rampart-itsm/rampart/internal/cmdb/cmdbtest"
+	"github.com/rampart-itsm/rampart/internal/store"
+	"github.com/rampart-itsm/rampart/internal/storetest"
+)
+
+// Run with
+//
+//	go test ./internal/cmdb -run '^$' -bench . -benchtime 5x
+//
+// (set RAMPART_TEST_POSTGRES to include PostgreSQL). Figures are reported
+// as CIs/s for imports and ms/query for impact analysis.
+
+// importBatch is how many candidates one benchmarked import carries.
+const importBatch = 10_000
+
+// BenchmarkImport measures reconciliation of CSV-shaped candidates: new
+// hosts (every row creates a CI with three identifiers, a tag and an audit
+// entry), the same file again (every row unchanged), and the same hosts
+// with a changed field (every row updates its CI).
+func BenchmarkImport(b *testing.B) {
+	ctx := context.Background()
+	for _, backend := range storetest.Backends(b) {
+		b.Run(backend+"/create", func(b *testing.B) {
+			svc := cmdb.NewService(bind(storetest.Open(b, backend)))
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				cands := cmdbtest.CSVCandidates(i*importBatch, importBatch, "production")
+				b.StartTimer()
+				rep, err := svc.Import(ctx, auth.System, cmdb.ImportRequest{Format: "csv", Candidates: cands})
+				if err != nil || rep.Created != importBatch {
+					b.Fatalf("created %d, %v", rep.Created, err)
+				}
+			}
+			b.ReportMetric(float64(importBatch*b.N)/b.Elapsed().Seconds(), "CIs/s")
+		})
+		for _, tc := range []struct {
+			name, env string
+			want      func(cmdb.ImportReport) int
+		}{
+			{"unchanged", "production", func(r cmdb.ImportReport) int { return r.Unchanged }},
+			{"update", "", func(r cmdb.ImportReport) int { return r.Updated }},
+		} {
+			b.Run(backend+"/"+tc.name, func(b *testing.B) {
+				svc := cmdb.NewService(bind(storetest.Open(b, backend)))
+				if _, err := svc.Import(ctx, auth.System, cmdb.ImportRequest{Format: "csv",
+					Candidates: cmdbtest.CSVCandidates(0, importBatch, "production")}); err != nil {
+					b.Fatal(err)
+				}
+				for i := 0; i < b.N; i++ {
+					b.StopTimer()
+					env := tc.env
+					if env == "" { // alternate, so every run changes every CI
+						env = []string{"staging", "production"}[i%2]
+					}
+					cands := cmdbtest.CSVCandidates(0, importBatch, env)
+					b.StartTimer()
+					rep, err := svc.Import(ctx, auth.System, cmdb.ImportRequest{Format: "csv", Candidates: cands})
+					if err != nil || tc.want(rep) != importBatch {
+						b.Fatalf("report %+v, %v", rep, err)
+					}
+				}
+				b.ReportMetric(float64(importBatch*b.N)/b.Elapsed().Seconds(), "CIs/s")
+			})
+		}
+	}
+}
+
+// BenchmarkImpact measures impact analysis on a generated estate of
+// 100,000 CIs and 300,000 relations, from roots in each layer.
+func BenchmarkImpact(b *testing.B) {
+	ctx := context.Background()
+	for _, backend := range storetest.Backends(b) {
+		b.Run(backend, func(b *testing.B) {
+			db := storetest.Open(b, backend)
+			est, err := cmdbtest.GenerateEstate(ctx, bind(db), 100_000, 1)
+			if err != nil {
+				b.Fatal(err)
+			}
+			analyze(b, db)
+			b.Logf("%s: %d CIs, %d relations", backend, est.CIs, est.Relations)
+			svc := cmdb.NewService(bind(db))
+			for _, q := range []struct {
+				name string
+				kind cmdb.Kind
+				dir  cmdb.Direction
+			}{
+				{"downstream-server", cmdb.KindServer, cmdb.Downstream},
+				{"downstream-vm", cmdb.KindVirtualMachine, cmdb.Downstream},
+				{"downstream-database", cmdb.KindDatabase, cmdb.Downstream},
+				{"downstream-network", cmdb.KindNetworkDevice, cmdb.Downstream},
+				{"upstream-service", cmdb.KindBusinessService, cmdb.Upstream},
+				{"upstream-application", cmdb.KindApplication, cmdb.Upstream},
+			} {
+				keys := est.Keys[q.kind]
+				b.Run(q.name, func(b *testing.B) {
+					nodes, edges, truncated := 0, 0, 0
+					for i := 0; i < b.N; i++ {
+						imp, err := svc.Impact(ctx, auth.System, keys[(i*7919)%len(keys)], q.dir, 0)
+						if err != nil {
+							b.Fatal(err)
+						}
+						nodes += len(imp.Nodes)
+						edges += len(imp.Edges)
+						if imp.Truncated {
+							truncated++
+						}
+					}
+					b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/query")
+					b.ReportMetric(float64(nodes)/float64(b.N), "nodes/query")
+					b.ReportMetric(float64(edges)/float64(b.N), "edges/query")
+					b.ReportMetric(float64(truncated)/float64(b.N), "truncated/query")
+				})
+			}
+		})
+	}
+}
+
+// analyze refreshes planner statistics after the bulk load, as autovacuum
+// would shortly after on a real PostgreSQL server.
+func analyze(b *testing.B, db *store.DB) {
+	if db.Dialect.Name != "postgres" {
+		return
+	}
+	if _, err := db.SQL().Exec(`ANALYZE`); err != nil {
+		b.Fatal(err)
+	}
+}

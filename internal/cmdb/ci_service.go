@@ -1,0 +1,171 @@
+package cmdb
+
+import (
+	"context"
+
+	"github.com/rampart-itsm/rampart/internal/audit"
+	"github.com/rampart-itsm/rampart/internal/auth"
+	"github.com/rampart-itsm/rampart/internal/errs"
+)
+
+// FindCIByKey returns one CI. Anyone with auth.CIRead may call it;
+// requesters only see CIs they own.
+// Errors: Unauthenticated, Forbidden, NotFound (also when not visible).
+func (s *Service) FindCIByKey(ctx context.Context, p auth.Principal, key string) (CI, error) {
+	if err := p.Require(auth.CIRead); err != nil {
+		return CI{}, err
+	}
+	var ci CI
+	err := s.t.View(ctx, func(tx Tx) error {
+		var err error
+		ci, err = findCI(ctx, tx.CMDB(), key, auth.CIScope(p))
+		return err
+	})
+	return ci, err
+}
+
+func findCI(ctx context.Context, st Store, key string, scope auth.Scope) (CI, error) {
+	ci, err := st.FindCIByKey(ctx, normalizeKey(key), scope)
+	if errs.Is(err, errs.NotFound) {
+		return CI{}, errs.E(errs.NotFound, "no CI %s", normalizeKey(key))
+	}
+	return ci, err
+}
+
+// FindCIs returns one page of the CIs matching f that p may see, and how
+// many match in all. Anyone with auth.CIRead may call it.
+// Errors: Unauthenticated, Forbidden, Invalid (bad filter or cursor).
+func (s *Service) FindCIs(ctx context.Context, p auth.Principal, f Filter) (Page, error) {
+	if err := p.Require(auth.CIRead); err != nil {
+		return Page{}, err
+	}
+	f, err := normalizeFilter(f)
+	if err != nil {
+		return Page{}, err
+	}
+	var page Page
+	err = s.t.View(ctx, func(tx Tx) error {
+		var err error
+		page, err = tx.CMDB().FindCIs(ctx, f, auth.CIScope(p))
+		return err
+	})
+	if page.Items == nil {
+		page.Items = []CI{}
+	}
+	return page, err
+}
+
+// CreateCI validates and stores a new CI and returns it with its key.
+// Requires auth.CIWrite.
+// Errors: Unauthenticated, Forbidden, Invalid (with field errors),
+// Conflict (an identifier already belongs to another CI).
+func (s *Service) CreateCI(ctx context.Context, p auth.Principal, ci CI) (CI, error) {
+	if err := p.Require(auth.CIWrite); err != nil {
+		return CI{}, err
+	}
+	var fe errs.Fields
+	normalize(&ci, "", &fe)
+	err := s.t.InTx(ctx, func(tx Tx) error {
+		st := tx.CMDB()
+		if err := resolveRefs(ctx, st, []*CI{&ci}, nil, &fe); err != nil {
+			return err
+		}
+		if err := fe.Err(); err != nil {
+			return err
+		}
+		ci.ID = 0
+		if err := checkIdentifiersFree(ctx, st, &ci); err != nil {
+			return err
+		}
+		n, err := tx.NextKeys(ctx, "CI", 1)
+		if err != nil {
+			return err
+		}
+		ci.Key, ci.Version, ci.CreatedAt, ci.UpdatedAt = ciKey(n), 1, tx.Now(), tx.Now()
+		if err := st.InsertCIs(ctx, []*CI{&ci}); err != nil {
+			return err
+		}
+		return auditCI(tx, p, audit.ActionCreate, ci.Key, nil, &ci)
+	})
+	if err != nil {
+		return CI{}, err
+	}
+	return ci, nil
+}
+
+// UpdateCI changes the fields u sets and returns the CI as stored. An
+// update that changes nothing writes nothing. Requires auth.CIWrite.
+// Errors: Unauthenticated, Forbidden, NotFound, Invalid (field errors),
+// Conflict (u.Version is stale, or an identifier belongs to another CI).
+func (s *Service) UpdateCI(ctx context.Context, p auth.Principal, key string, u Update) (CI, error) {
+	if err := p.Require(auth.CIWrite); err != nil {
+		return CI{}, err
+	}
+	var out CI
+	err := s.t.InTx(ctx, func(tx Tx) error {
+		st := tx.CMDB()
+		cur, err := findCI(ctx, st, key, auth.CIScope(p))
+		if err != nil {
+			return err
+		}
+		if u.Version != nil && *u.Version != cur.Version {
+			return errs.E(errs.Conflict, "%s was changed by someone else (version %d, you had %d): reload and try again", cur.Key, cur.Version, *u.Version)
+		}
+		next := u.apply(cur)
+		var fe errs.Fields
+		u.checkExplicit("", &fe)
+		normalize(&next, "", &fe)
+		if u.Owner != nil || u.SupportGroup != nil {
+			if err := resolveRefs(ctx, st, []*CI{&next}, nil, &fe); err != nil {
+				return err
+			}
+		}
+		if err := fe.Err(); err != nil {
+			return err
+		}
+		if sameContent(&cur, &next) {
+			out = cur
+			return nil
+		}
+		if err := checkIdentifiersFree(ctx, st, &next); err != nil {
+			return err
+		}
+		next.Version, next.UpdatedAt = cur.Version+1, tx.Now()
+		if err := st.UpdateCIs(ctx, []CIChange{{Before: &cur, After: &next}}); err != nil {
+			return err
+		}
+		out = next
+		return auditCI(tx, p, audit.ActionUpdate, cur.Key, &cur, &next)
+	})
+	return out, err
+}
+
+// DeleteCI deletes a CI with its identifiers, tags and relations (each
+// relation gets its own audit entry). Requires auth.CIWrite.
+// Errors: Unauthenticated, Forbidden, NotFound.
+func (s *Service) DeleteCI(ctx context.Context, p auth.Principal, key string) error {
+	if err := p.Require(auth.CIWrite); err != nil {
+		return err
+	}
+	return s.t.InTx(ctx, func(tx Tx) error {
+		st := tx.CMDB()
+		scope := auth.CIScope(p)
+		cur, err := findCI(ctx, st, key, scope)
+		if err != nil {
+			return err
+		}
+		rels, err := st.FindRelations(ctx, cur.ID, auth.Scope{All: true})
+		if err != nil {
+			return err
+		}
+		if err := st.DeleteCI(ctx, cur.ID); err != nil {
+			return err
+		}
+		for i := range rels {
+			if err := auditRelation(tx, p, audit.ActionDelete, &rels[i], nil); err != nil {
+				return err
+			}
+		}
+		return auditCI(tx, p, audit.ActionDelete, cur.Key, &cur, nil)
+	})
+}

@@ -1,0 +1,138 @@
+package cmdb
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/rampart-itsm/rampart/internal/errs"
+)
+
+// Page sizes for lists.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 500
+)
+
+// Filter selects CIs. Zero fields do not filter.
+type Filter struct {
+	// Query matches a case-insensitive prefix of the name, an exact key
+	// (CI-12), or a prefix of any identifier value (IP, host name, MAC...).
+	Query           string
+	Kind            Kind
+	Environment     string
+	Owner           string // username
+	SupportGroup    string // team name
+	Tag             string
+	LifecycleStatus string
+	MinCriticality  int
+	InternetExposed *bool
+	// UpdatedSince keeps CIs updated at or after this time, for
+	// incremental sync.
+	UpdatedSince time.Time
+	Cursor       string
+	Limit        int
+}
+
+// Page is one page of CIs and how many CIs match in all.
+type Page struct {
+	Items      []CI   `json:"items"`
+	Total      int    `json:"total"`
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+// Update changes a CI; nil fields are left as they are.
+type Update struct {
+	Name               *string         `json:"name,omitempty"`
+	Kind               *Kind           `json:"kind,omitempty"`
+	Description        *string         `json:"description,omitempty"`
+	Environment        *string         `json:"environment,omitempty"`
+	Owner              *string         `json:"owner,omitempty"`
+	SupportGroup       *string         `json:"support_group,omitempty"`
+	Criticality        *int            `json:"business_criticality,omitempty"`
+	DataClassification *string         `json:"data_classification,omitempty"`
+	InternetExposed    *bool           `json:"internet_exposed,omitempty"`
+	Supplier           *string         `json:"supplier,omitempty"`
+	LifecycleStatus    *string         `json:"lifecycle_status,omitempty"`
+	Identifiers        *Identifiers    `json:"identifiers,omitempty"`
+	Tags               *[]string       `json:"tags,omitempty"`
+	Attributes         *map[string]any `json:"attributes,omitempty"`
+	// Version enables optimistic concurrency: the update fails with
+	// Conflict when it differs from the stored version.
+	Version *int64 `json:"version,omitempty"`
+}
+
+// normalizeFilter validates f, canonicalises its values the way CIs store
+// them, and clamps the limit.
+func normalizeFilter(f Filter) (Filter, error) {
+	var fe errs.Fields
+	f.Query = strings.TrimSpace(f.Query)
+	f.Environment = strings.ToLower(strings.TrimSpace(f.Environment))
+	f.Owner = strings.TrimSpace(f.Owner)
+	f.SupportGroup = strings.TrimSpace(f.SupportGroup)
+	f.Tag = strings.TrimSpace(f.Tag)
+	f.LifecycleStatus = strings.ToLower(strings.TrimSpace(f.LifecycleStatus))
+	if f.Kind != "" && !f.Kind.Valid() {
+		fe.Add("kind", "must be one of %s", joinKinds())
+	}
+	if f.LifecycleStatus != "" && !slices.Contains(LifecycleStatuses, f.LifecycleStatus) {
+		fe.Add("lifecycle_status", "must be one of %s", strings.Join(LifecycleStatuses, ", "))
+	}
+	if f.MinCriticality < 0 || f.MinCriticality > 5 {
+		fe.Add("min_criticality", "must be between 1 and 5")
+	}
+	switch {
+	case f.Limit < 0:
+		fe.Add("limit", "must not be negative")
+	case f.Limit == 0:
+		f.Limit = DefaultLimit
+	case f.Limit > MaxLimit:
+		f.Limit = MaxLimit
+	}
+	return f, fe.Err()
+}
+
+// apply returns ci with the update's non-nil fields set. The result still
+// needs normalising.
+func (u Update) apply(ci CI) CI {
+	set := func(dst *string, src *string) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	set(&ci.Name, u.Name)
+	if u.Kind != nil {
+		ci.Kind = *u.Kind
+	}
+	set(&ci.Description, u.Description)
+	set(&ci.Environment, u.Environment)
+	set(&ci.Owner, u.Owner)
+	set(&ci.SupportGroup, u.SupportGroup)
+	if u.Criticality != nil {
+		ci.Criticality = *u.Criticality
+	}
+	set(&ci.DataClassification, u.DataClassification)
+	if u.InternetExposed != nil {
+		ci.InternetExposed = *u.InternetExposed
+	}
+	set(&ci.Supplier, u.Supplier)
+	set(&ci.LifecycleStatus, u.LifecycleStatus)
+	if u.Identifiers != nil {
+		ci.Identifiers = *u.Identifiers
+	}
+	if u.Tags != nil {
+		ci.Tags = *u.Tags
+	}
+	if u.Attributes != nil {
+		ci.Attributes = *u.Attributes
+	}
+	return ci
+}
+
+// checkExplicit reports values an update sets explicitly that normalising
+// would otherwise replace with a default (criticality 0).
+func (u Update) checkExplicit(prefix string, fe *errs.Fields) {
+	if u.Criticality != nil && *u.Criticality == 0 {
+		fe.Add(prefix+"business_criticality", "must be between 1 and 5")
+	}
+}

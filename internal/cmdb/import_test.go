@@ -1,0 +1,220 @@
+package cmdb_test
+
+import (
+	"fmt"
+	"reflect"
+	"testing"
+
+	"github.com/rampart-itsm/rampart/internal/cmdb"
+	"github.com/rampart-itsm/rampart/internal/errs"
+)
+
+func host(row int, hostname, ip string) cmdb.Candidate {
+	c := cmdb.Candidate{Row: row, Label: fmt.Sprintf("host %s", ip)}
+	if hostname != "" {
+		c.Identifiers.Hostnames = []string{hostname}
+	}
+	if ip != "" {
+		c.Identifiers.IPs = []string{ip}
+	}
+	return c
+}
+
+func actions(rep cmdb.ImportReport) string {
+	var out []string
+	for _, r := range rep.Rows {
+		out = append(out, r.Action)
+	}
+	return fmt.Sprint(out)
+}
+
+func TestImportSameDataTwiceCreatesNothingNew(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		cands := []cmdb.Candidate{
+			host(1, "web-01", "10.0.0.1"),
+			host(2, "web-02", "10.0.0.2"),
+			// The same host again, seen by another address: one CI.
+			{Row: 3, Identifiers: cmdb.Identifiers{Hostnames: []string{"WEB-01"}, IPs: []string{"10.0.0.11"}}},
+		}
+		cands[1].Fields = cmdb.Update{Kind: ptr(cmdb.KindVirtualMachine), Environment: ptr("Prod"), Owner: ptr("alice"),
+			SupportGroup: ptr("NOC"), Tags: &[]string{"scan"}, Attributes: &map[string]any{"os": "linux"}}
+		rep, err := e.svc.Import(e.ctx, e.agent, cmdb.ImportRequest{Format: "csv", Filename: "hosts.csv", Candidates: cands})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Key != "IMP-1" || rep.Created != 2 || rep.Updated != 1 || rep.Actor != "nico" || actions(rep) != "[created created updated]" {
+			t.Fatalf("first run: %+v", rep)
+		}
+		if rep.Rows[0].CIKey != rep.Rows[2].CIKey || rep.Rows[0].CIKey == "" || rep.Rows[0].Label != "host 10.0.0.1" {
+			t.Fatalf("rows: %+v", rep.Rows)
+		}
+		web1, err := e.svc.FindCIByKey(e.ctx, e.admin, rep.Rows[0].CIKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if web1.Name != "web-01" || web1.Kind != cmdb.KindServer || web1.Criticality != 3 || fmt.Sprint(web1.Identifiers.IPs) != "[10.0.0.1 10.0.0.11]" {
+			t.Fatalf("web-01 = %+v", web1)
+		}
+		web2, _ := e.svc.FindCIByKey(e.ctx, e.admin, rep.Rows[1].CIKey)
+		if web2.Kind != cmdb.KindVirtualMachine || web2.Environment != "prod" || web2.Owner != "alice" || web2.SupportGroup != "NOC" ||
+			fmt.Sprint(web2.Tags) != "[scan]" || web2.Attributes["os"] != "linux" {
+			t.Fatalf("web-02 = %+v", web2)
+		}
+		auditBefore := len(e.auditEntries())
+		if auditBefore != 3 { // two CIs created (the third row folded into the first) and the import
+			t.Fatalf("%d audit entries after the first import, want 3", auditBefore)
+		}
+
+		rep2, err := e.svc.Import(e.ctx, e.agent, cmdb.ImportRequest{Format: "csv", Filename: "hosts.csv", Candidates: cands})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep2.Key != "IMP-2" || rep2.Created != 0 || rep2.Updated != 0 || rep2.Unchanged != 3 {
+			t.Fatalf("second run: %+v", rep2)
+		}
+		if e.count("cis") != 2 {
+			t.Fatalf("%d CIs after importing twice", e.count("cis"))
+		}
+		after := e.auditEntries()
+		if len(after) != auditBefore+1 || after[len(after)-1].Kind != cmdb.AuditKindImport || after[len(after)-1].Key != "IMP-2" {
+			t.Fatalf("second import audited %d entries, want only the import", len(after)-auditBefore)
+		}
+		again, _ := e.svc.FindCIByKey(e.ctx, e.admin, web1.Key)
+		if again.Version != web1.Version {
+			t.Fatalf("unchanged CI version moved %d -> %d", web1.Version, again.Version)
+		}
+	})
+}
+
+func TestImportReconciliation(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		a := e.mustCreate(cmdb.CI{Name: "alpha", Kind: cmdb.KindServer, Description: "kept", Criticality: 5, Tags: []string{"manual"},
+			Attributes:  map[string]any{"rack": "r1", "os": "old"},
+			Identifiers: cmdb.Identifiers{Hostnames: []string{"alpha"}, IPs: []string{"10.1.0.1"}, Serial: "SN-A"}})
+		b := e.mustCreate(cmdb.CI{Name: "beta", Kind: cmdb.KindServer, Identifiers: cmdb.Identifiers{Hostnames: []string{"beta"}, IPs: []string{"10.1.0.2"}}})
+		cands := []cmdb.Candidate{
+			// Matches alpha by IP only: identifiers merged, given fields set, the rest kept.
+			{Row: 1, Identifiers: cmdb.Identifiers{IPs: []string{"10.1.0.1", "10.1.0.100"}, MACs: []string{"AA:BB:CC:00:00:01"}},
+				Fields: cmdb.Update{Supplier: ptr("Dell"), Tags: &[]string{"scanned"}, Attributes: &map[string]any{"os": "debian"}}},
+			// Matches alpha and beta: a conflict naming both.
+			{Row: 2, Label: "row 2 (mixed)", Identifiers: cmdb.Identifiers{Hostnames: []string{"alpha"}, IPs: []string{"10.1.0.2"}}},
+			// Parse problems reject the row as they are.
+			{Row: 3, Identifiers: cmdb.Identifiers{IPs: []string{"10.1.0.3"}}, Problems: []errs.FieldError{{Field: "port", Message: "not a number"}}},
+			// Invalid identifier.
+			{Row: 4, Identifiers: cmdb.Identifiers{IPs: []string{"10.1.0"}}},
+			// Nothing to match on.
+			{Row: 5, Fields: cmdb.Update{Name: ptr("nameless")}},
+			// Unknown owner.
+			{Row: 6, Identifiers: cmdb.Identifiers{Hostnames: []string{"gamma"}}, Fields: cmdb.Update{Owner: ptr("ghost")}},
+			// Another serial than the CI it matched: not the same asset.
+			{Row: 7, Identifiers: cmdb.Identifiers{Hostnames: []string{"alpha"}, Serial: "SN-OTHER"}},
+			// Bad field value.
+			{Row: 8, Identifiers: cmdb.Identifiers{Hostnames: []string{"delta"}}, Fields: cmdb.Update{Kind: ptr(cmdb.Kind("toaster"))}},
+			// A new host with a name given.
+			{Row: 9, Identifiers: cmdb.Identifiers{FQDNs: []string{"eps.example.com"}}, Fields: cmdb.Update{Name: ptr("Epsilon"), Criticality: ptr(2)}},
+		}
+		rep, err := e.svc.Import(e.ctx, e.admin, cmdb.ImportRequest{Format: "json", Candidates: cands})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "[updated rejected rejected rejected rejected rejected rejected rejected created]"
+		if actions(rep) != want || rep.Created != 1 || rep.Updated != 1 || rep.Rejected != 7 {
+			t.Fatalf("actions %s, report %+v", actions(rep), rep)
+		}
+		wantErrField := map[int]string{3: "port", 4: "identifiers.ips[0]", 5: "identifiers", 6: "owner", 7: "identifiers.serial", 8: "kind"}
+		for row, field := range wantErrField {
+			r := rep.Rows[row-1]
+			if len(r.Errors) == 0 || r.Errors[0].Field != field {
+				t.Errorf("row %d errors %+v, want field %s", row, r.Errors, field)
+			}
+		}
+		if c := rep.Rows[1]; fmt.Sprint(c.Conflict) != fmt.Sprint([]string{a.Key, b.Key}) || c.Label != "row 2 (mixed)" {
+			t.Errorf("conflict row = %+v", c)
+		}
+		if rep.Rows[3].Label != "row 4" {
+			t.Errorf("default label = %q", rep.Rows[3].Label)
+		}
+
+		got, _ := e.svc.FindCIByKey(e.ctx, e.admin, a.Key)
+		wantIDs := cmdb.Identifiers{Hostnames: []string{"alpha"}, IPs: []string{"10.1.0.1", "10.1.0.100"}, MACs: []string{"aa:bb:cc:00:00:01"}, Serial: "SN-A"}
+		if !reflect.DeepEqual(got.Identifiers, wantIDs) {
+			t.Errorf("identifiers = %+v, want merged %+v", got.Identifiers, wantIDs)
+		}
+		if got.Description != "kept" || got.Criticality != 5 || got.Supplier != "Dell" || fmt.Sprint(got.Tags) != "[manual scanned]" ||
+			got.Attributes["rack"] != "r1" || got.Attributes["os"] != "debian" || got.Version != 2 {
+			t.Errorf("alpha after import = %+v", got)
+		}
+		eps, _ := e.svc.FindCIByKey(e.ctx, e.admin, rep.Rows[8].CIKey)
+		if eps.Name != "Epsilon" || eps.Criticality != 2 || eps.Kind != cmdb.KindServer {
+			t.Errorf("created = %+v", eps)
+		}
+		if up := e.auditFor(cmdb.AuditKindCI, a.Key); len(up) != 2 || up[1].Action != "update" || up[1].Actor != "ada" {
+			t.Errorf("alpha audit = %+v", up)
+		}
+
+		stored, err := e.svc.FindImport(e.ctx, e.auditor, rep.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(stored, rep) {
+			t.Errorf("stored report differs:\n%+v\n%+v", stored, rep)
+		}
+		if entries := e.auditFor(cmdb.AuditKindImport, rep.Key); len(entries) != 1 || jsonField(t, entries[0].After, "rejected") != 7.0 {
+			t.Errorf("import audit = %+v", entries)
+		}
+	})
+}
+
+func TestImportStrictAppliesNothingOnRejection(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		cands := []cmdb.Candidate{host(1, "ok-1", "10.2.0.1"), host(2, "bad", "10.2.0.999"), host(3, "ok-3", "10.2.0.3")}
+		rep, err := e.svc.Import(e.ctx, e.admin, cmdb.ImportRequest{Format: "csv", Candidates: cands, Strict: true})
+		wantKind(t, err, errs.Invalid)
+		if !hasField(err, "row 2: identifiers.ips[0]") {
+			t.Fatalf("err = %v", err)
+		}
+		if rep.Key != "" || rep.Rejected != 1 || rep.Created != 2 || len(rep.Rows) != 3 {
+			t.Fatalf("refused report = %+v", rep)
+		}
+		for _, table := range []string{"cis", "ci_identifiers", "imports", "audit_log"} {
+			if n := e.count(table); n != 0 {
+				t.Errorf("%s has %d rows after a refused strict import", table, n)
+			}
+		}
+		// Without the bad row, strict mode applies everything.
+		rep, err = e.svc.Import(e.ctx, e.admin, cmdb.ImportRequest{Format: "csv", Candidates: []cmdb.Candidate{cands[0], cands[2]}, Strict: true})
+		if err != nil || rep.Created != 2 || rep.Key == "" {
+			t.Fatalf("strict import = %+v, %v", rep, err)
+		}
+	})
+}
+
+func TestImportValidationAndListing(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		_, err := e.svc.Import(e.ctx, e.admin, cmdb.ImportRequest{Format: "xlsx"})
+		wantKind(t, err, errs.Invalid)
+		if !hasField(err, "format") {
+			t.Fatalf("err = %v", err)
+		}
+		for i := 1; i <= 3; i++ {
+			if _, err := e.svc.Import(e.ctx, e.admin, cmdb.ImportRequest{Format: "nmap", Filename: fmt.Sprintf("scan-%d.xml", i),
+				Candidates: []cmdb.Candidate{host(1, "", fmt.Sprintf("10.3.0.%d", i))}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		page1, next, err := e.svc.FindImports(e.ctx, e.agent, "", 2)
+		if err != nil || len(page1) != 2 || next == "" || page1[0].Key != "IMP-3" || page1[1].Key != "IMP-2" || page1[0].Rows != nil {
+			t.Fatalf("page 1 = %+v, %q, %v", page1, next, err)
+		}
+		page2, next, err := e.svc.FindImports(e.ctx, e.agent, next, 2)
+		if err != nil || len(page2) != 1 || next != "" || page2[0].Key != "IMP-1" || page2[0].Filename != "scan-1.xml" || page2[0].Created != 1 {
+			t.Fatalf("page 2 = %+v, %q, %v", page2, next, err)
+		}
+		_, err = e.svc.FindImport(e.ctx, e.agent, "IMP-99")
+		wantKind(t, err, errs.NotFound)
+		rep, err := e.svc.FindImport(e.ctx, e.agent, "imp-1")
+		if err != nil || len(rep.Rows) != 1 || rep.Rows[0].CIKey == "" {
+			t.Fatalf("report = %+v, %v", rep, err)
+		}
+	})
+}

@@ -1,0 +1,351 @@
+package cmdb
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/rampart-itsm/rampart/internal/audit"
+	"github.com/rampart-itsm/rampart/internal/auth"
+	"github.com/rampart-itsm/rampart/internal/errs"
+)
+
+// reconciler decides, for every candidate of one import, which CI it is.
+// All database reads happen up front in batches (identifier matches, the
+// matched CIs, owner and team names); the decisions are then made in
+// memory, row by row, against an identifier index that includes the CIs
+// earlier rows created, so two rows for the same host in one file create
+// one CI. All writes happen at the end, in batches.
+type reconciler struct {
+	st    Store
+	cands []prepared
+	rows  []ImportRow
+
+	holder map[IdentifierValue]*work // who holds each identifier now
+	works  []*work                   // every CI touched, in first-touch order
+	users  map[string]int64
+	teams  map[string]int64
+
+	rowWork     []*work   // the CI each row resolved to
+	rowConflict [][]*work // the CIs a conflicting row matched
+}
+
+// work is one CI as the import leaves it.
+type work struct {
+	ci     *CI
+	before *CI // as stored; nil when this import creates the CI
+}
+
+type prepared struct {
+	Candidate
+	ids    Identifiers // normalised
+	errors []errs.FieldError
+}
+
+func newReconciler(st Store, n int) *reconciler {
+	return &reconciler{st: st, rows: make([]ImportRow, n), rowWork: make([]*work, n), rowConflict: make([][]*work, n),
+		holder: make(map[IdentifierValue]*work, 2*n)}
+}
+
+// prepare normalises every candidate's identifiers and loads, in batches,
+// everything reconciliation needs to know from the database.
+func (rc *reconciler) prepare(ctx context.Context, cands []Candidate) error {
+	rc.cands = make([]prepared, len(cands))
+	seen := make(map[IdentifierValue]bool, 2*len(cands))
+	var lookup []IdentifierValue
+	var users, teams []string
+	for i, c := range cands {
+		pc := prepared{Candidate: c, errors: slices.Clone(c.Problems)}
+		var fe errs.Fields
+		ids := c.Identifiers
+		if c.Fields.Identifiers != nil {
+			ids = ids.Merge(*c.Fields.Identifiers)
+		}
+		pc.ids = NormalizeIdentifiers(ids, "", &fe)
+		pc.errors = append(pc.errors, fe...)
+		if len(pc.errors) == 0 && pc.ids.Empty() {
+			pc.errors = append(pc.errors, errs.FieldError{Field: "identifiers",
+				Message: "no identifier to match on (host name, FQDN, IP, MAC, serial or cloud id)"})
+		}
+		if len(pc.errors) == 0 {
+			for _, v := range pc.ids.Values() {
+				if !seen[v] {
+					seen[v] = true
+					lookup = append(lookup, v)
+				}
+			}
+			if c.Fields.Owner != nil && *c.Fields.Owner != "" {
+				users = append(users, *c.Fields.Owner)
+			}
+			if c.Fields.SupportGroup != nil && *c.Fields.SupportGroup != "" {
+				teams = append(teams, *c.Fields.SupportGroup)
+			}
+		}
+		rc.cands[i] = pc
+	}
+	matches, err := rc.st.MatchIdentifiers(ctx, lookup)
+	if err != nil {
+		return err
+	}
+	idSet := map[int64]bool{}
+	var ids []int64
+	for _, m := range matches {
+		if !idSet[m.CIID] {
+			idSet[m.CIID] = true
+			ids = append(ids, m.CIID)
+		}
+	}
+	existing, err := rc.st.FindCIsByID(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		ci, ok := existing[id]
+		if !ok {
+			continue
+		}
+		cur := *ci
+		w := &work{ci: &cur, before: ci}
+		for _, v := range ci.Identifiers.Values() {
+			rc.holder[v] = w
+		}
+	}
+	if rc.users, err = rc.st.UserIDs(ctx, dedupe(trimAll(users))); err != nil {
+		return err
+	}
+	rc.teams, err = rc.st.TeamIDs(ctx, dedupe(trimAll(teams)))
+	return err
+}
+
+func trimAll(s []string) []string {
+	for i := range s {
+		s[i] = strings.TrimSpace(s[i])
+	}
+	return s
+}
+
+// reconcile decides every row, in file order.
+func (rc *reconciler) reconcile() {
+	touched := map[*work]bool{}
+	for i := range rc.cands {
+		c := &rc.cands[i]
+		row := &rc.rows[i]
+		row.Row, row.Label = c.Row, c.Label
+		if row.Label == "" {
+			row.Label = fmt.Sprintf("row %d", c.Row)
+		}
+		if len(c.errors) > 0 {
+			row.Action, row.Errors = ActionRejected, c.errors
+			continue
+		}
+		var matched []*work
+		for _, v := range c.ids.Values() {
+			if w := rc.holder[v]; w != nil && !slices.Contains(matched, w) {
+				matched = append(matched, w)
+			}
+		}
+		var w *work
+		switch len(matched) {
+		case 0:
+			ci, errors := rc.create(c)
+			if errors != nil {
+				row.Action, row.Errors = ActionRejected, errors
+				continue
+			}
+			w = &work{ci: ci}
+			row.Action = ActionCreated
+		case 1:
+			w = matched[0]
+			next, errors := rc.update(c, w)
+			if errors != nil {
+				row.Action, row.Errors = ActionRejected, errors
+				continue
+			}
+			if sameContent(w.ci, next) {
+				row.Action = ActionUnchanged
+			} else {
+				w.ci = next
+				row.Action = ActionUpdated
+			}
+		default:
+			row.Action = ActionRejected
+			row.Errors = []errs.FieldError{{Field: "identifiers",
+				Message: fmt.Sprintf("matches %d different CIs; merge or correct them first", len(matched))}}
+			rc.rowConflict[i] = matched
+			continue
+		}
+		rc.rowWork[i] = w
+		if !touched[w] {
+			touched[w] = true
+			rc.works = append(rc.works, w)
+		}
+		for _, v := range w.ci.Identifiers.Values() {
+			rc.holder[v] = w
+		}
+	}
+}
+
+// create builds a new CI from a candidate: the source's fields over the
+// import defaults, named after its first host name, FQDN or IP when the
+// source gives no name.
+func (rc *reconciler) create(c *prepared) (*CI, []errs.FieldError) {
+	ci := CI{Kind: KindServer, Criticality: DefaultCriticality, DataClassification: DefaultDataClassification,
+		LifecycleStatus: DefaultLifecycleStatus}
+	u := c.Fields
+	u.Identifiers = nil
+	ci = u.apply(ci)
+	ci.Identifiers = c.ids
+	if u.Name == nil || strings.TrimSpace(*u.Name) == "" {
+		ci.Name = defaultName(c.ids)
+	}
+	return rc.finish(&ci, c)
+}
+
+// update applies a candidate to the CI it matched: scalar fields the
+// source gives replace the CI's, identifiers and tags are added to the
+// CI's, attributes are merged key by key.
+func (rc *reconciler) update(c *prepared, w *work) (*CI, []errs.FieldError) {
+	u := c.Fields
+	u.Identifiers, u.Tags, u.Attributes = nil, nil, nil
+	next := u.apply(*w.ci)
+	next.Identifiers = w.ci.Identifiers.clone()
+	for _, v := range c.ids.Values() {
+		if !next.Identifiers.Add(v) {
+			return nil, []errs.FieldError{{Field: "identifiers." + string(v.Kind),
+				Message: fmt.Sprintf("%s matched by another identifier has %s %s, not %s", ciName(w), v.Kind, singleValue(next.Identifiers, v.Kind), v.Value)}}
+		}
+	}
+	if c.Fields.Tags != nil {
+		next.Tags = append(slices.Clone(w.ci.Tags), *c.Fields.Tags...)
+	}
+	if c.Fields.Attributes != nil {
+		next.Attributes = maps.Clone(w.ci.Attributes)
+		if next.Attributes == nil {
+			next.Attributes = map[string]any{}
+		}
+		maps.Copy(next.Attributes, *c.Fields.Attributes)
+	}
+	return rc.finish(&next, c)
+}
+
+// finish normalises and validates a CI a row produced, resolving owner and
+// support group from the names loaded up front.
+func (rc *reconciler) finish(ci *CI, c *prepared) (*CI, []errs.FieldError) {
+	var fe errs.Fields
+	c.Fields.checkExplicit("", &fe)
+	normalize(ci, "", &fe)
+	if c.Fields.Owner != nil {
+		ci.OwnerID = 0
+		if ci.Owner != "" {
+			if id, ok := rc.users[ci.Owner]; ok {
+				ci.OwnerID = id
+			} else {
+				fe.Add("owner", "no user named %q", ci.Owner)
+			}
+		}
+	}
+	if c.Fields.SupportGroup != nil {
+		ci.SupportGroupID = 0
+		if ci.SupportGroup != "" {
+			if id, ok := rc.teams[ci.SupportGroup]; ok {
+				ci.SupportGroupID = id
+			} else {
+				fe.Add("support_group", "no team named %q", ci.SupportGroup)
+			}
+		}
+	}
+	if len(fe) > 0 {
+		return nil, fe
+	}
+	return ci, nil
+}
+
+func defaultName(ids Identifiers) string {
+	for _, list := range [][]string{ids.Hostnames, ids.FQDNs, ids.IPs, ids.MACs} {
+		if len(list) > 0 {
+			return list[0]
+		}
+	}
+	if ids.Serial != "" {
+		return ids.Serial
+	}
+	return ids.CloudID
+}
+
+func singleValue(ids Identifiers, k IdentifierKind) string {
+	if k == IDSerial {
+		return ids.Serial
+	}
+	return ids.CloudID
+}
+
+func ciName(w *work) string {
+	if w.before != nil {
+		return w.before.Key
+	}
+	return "the CI an earlier row created"
+}
+
+// apply writes the outcome: new CIs get keys from one reserved block and
+// are inserted in batches; changed CIs are updated; each gets its audit
+// entry.
+func (rc *reconciler) apply(ctx context.Context, tx Tx, p auth.Principal) error {
+	var created []*CI
+	var changes []CIChange
+	for _, w := range rc.works {
+		switch {
+		case w.before == nil:
+			created = append(created, w.ci)
+		case !sameContent(w.before, w.ci):
+			changes = append(changes, CIChange{Before: w.before, After: w.ci})
+		}
+	}
+	now := tx.Now()
+	if len(created) > 0 {
+		first, err := tx.NextKeys(ctx, "CI", len(created))
+		if err != nil {
+			return err
+		}
+		for i, ci := range created {
+			ci.Key, ci.Version, ci.CreatedAt, ci.UpdatedAt = ciKey(first+int64(i)), 1, now, now
+		}
+		if err := tx.CMDB().InsertCIs(ctx, created); err != nil {
+			return err
+		}
+	}
+	for _, ch := range changes {
+		ch.After.Version, ch.After.UpdatedAt = ch.Before.Version+1, now
+	}
+	if len(changes) > 0 {
+		if err := tx.CMDB().UpdateCIs(ctx, changes); err != nil {
+			return err
+		}
+	}
+	for _, ci := range created {
+		if err := auditCI(tx, p, audit.ActionCreate, ci.Key, nil, ci); err != nil {
+			return err
+		}
+	}
+	for _, ch := range changes {
+		if err := auditCI(tx, p, audit.ActionUpdate, ch.Before.Key, ch.Before, ch.After); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fillKeys writes the CI keys into the report rows once they are known.
+func (rc *reconciler) fillKeys() {
+	for i := range rc.rows {
+		if w := rc.rowWork[i]; w != nil {
+			rc.rows[i].CIKey = w.ci.Key
+		}
+		for _, w := range rc.rowConflict[i] {
+			if w.ci.Key != "" {
+				rc.rows[i].Conflict = append(rc.rows[i].Conflict, w.ci.Key)
+			}
+		}
+	}
+}

@@ -1,0 +1,109 @@
+package cmdb
+
+import (
+	"context"
+	"time"
+
+	"github.com/rampart-itsm/rampart/internal/audit"
+	"github.com/rampart-itsm/rampart/internal/auth"
+)
+
+// Tx is the unit of work the service runs in. *store.Tx satisfies it, so a
+// CI write and its audit entry commit or roll back together.
+type Tx interface {
+	CMDB() Store
+	Audit() audit.Appender
+	Now() time.Time
+	// NextKeys reserves n consecutive numbers for human keys of one kind
+	// ("CI", "IMP") and returns the first.
+	NextKeys(ctx context.Context, kind string, n int) (int64, error)
+}
+
+// Transactor opens units of work: InTx for writes, View for a read-only
+// snapshot.
+type Transactor interface {
+	InTx(ctx context.Context, fn func(Tx) error) error
+	View(ctx context.Context, fn func(Tx) error) error
+}
+
+// Store is the CMDB's database access inside one unit of work. It holds no
+// business rules: the service validates, authorises and audits; the store
+// reads and writes rows. Methods taking an auth.Scope apply it in SQL, so a
+// principal's lists, counts and searches never see rows outside it.
+// Methods that take slices work in batches, so a 100,000-row import is a
+// few hundred statements, not one per identifier.
+type Store interface {
+	// FindCIByKey returns one visible CI with identifiers and tags;
+	// NotFound when it does not exist or is outside scope.
+	FindCIByKey(ctx context.Context, key string, scope auth.Scope) (CI, error)
+	// FindCIsByID returns the CIs with the given ids (missing ids are left
+	// out), unscoped: callers have already established the principal sees
+	// every CI (writers and importers do).
+	FindCIsByID(ctx context.Context, ids []int64) (map[int64]*CI, error)
+	// FindCIs returns one page of visible CIs matching f, ordered by lower
+	// case name then id, and the number of visible CIs matching f. f is
+	// already validated and its Limit clamped.
+	FindCIs(ctx context.Context, f Filter, scope auth.Scope) (Page, error)
+	// InsertCIs inserts new CIs (Key, timestamps and Version set by the
+	// caller) with their identifiers and tags, and sets each ID. Conflict
+	// when a key or identifier is already taken.
+	InsertCIs(ctx context.Context, cis []*CI) error
+	// UpdateCIs writes each change's After over the stored row whose
+	// version is still Before.Version, and brings identifiers and tags in
+	// line with After. Conflict when the row changed meanwhile or an
+	// identifier belongs to another CI.
+	UpdateCIs(ctx context.Context, changes []CIChange) error
+	// DeleteCI deletes a CI; its identifiers, tags and relations go with it.
+	DeleteCI(ctx context.Context, id int64) error
+
+	// UserIDs and TeamIDs resolve usernames and team names to ids; unknown
+	// names are absent from the result.
+	UserIDs(ctx context.Context, names []string) (map[string]int64, error)
+	TeamIDs(ctx context.Context, names []string) (map[string]int64, error)
+	// MatchIdentifiers returns, for each given identifier that a CI holds,
+	// which CI holds it.
+	MatchIdentifiers(ctx context.Context, ids []IdentifierValue) ([]IdentifierMatch, error)
+
+	// FindRelations returns the relations of one CI in both directions
+	// whose other end is visible.
+	FindRelations(ctx context.Context, ciID int64, scope auth.Scope) ([]Relation, error)
+	// FindRelationByID returns one relation; NotFound when absent.
+	FindRelationByID(ctx context.Context, id int64) (Relation, error)
+	// InsertRelations inserts relations by SourceID/TargetID and sets each
+	// ID. Conflict when the same typed edge exists.
+	InsertRelations(ctx context.Context, rs []*Relation) error
+	// DeleteRelation deletes one relation; NotFound when absent.
+	DeleteRelation(ctx context.Context, id int64) error
+	// Neighbours returns the relations that lead one step from any of ids
+	// in direction dir (downstream: relations whose target is in ids;
+	// upstream: whose source is in ids) and whose far end is visible. Only
+	// ID, SourceID, TargetID and Type are set.
+	Neighbours(ctx context.Context, ids []int64, dir Direction, scope auth.Scope) ([]Relation, error)
+	// Summaries returns the summary of each given CI, by id.
+	Summaries(ctx context.Context, ids []int64) (map[int64]CISummary, error)
+
+	// InsertImport stores an import report (Key set by the caller).
+	InsertImport(ctx context.Context, r *ImportReport) error
+	// FindImports returns import reports newest first, without rows.
+	FindImports(ctx context.Context, cursor string, limit int) ([]ImportReport, string, error)
+	// FindImportByKey returns one import report with its rows.
+	FindImportByKey(ctx context.Context, key string) (ImportReport, error)
+}
+
+// CIChange is one CI's state before and after an update.
+type CIChange struct {
+	Before, After *CI
+}
+
+// IdentifierValue is one normalised identifier.
+type IdentifierValue struct {
+	Kind  IdentifierKind `json:"kind"`
+	Value string         `json:"value"`
+}
+
+// IdentifierMatch says which CI holds an identifier.
+type IdentifierMatch struct {
+	IdentifierValue
+	CIID  int64
+	CIKey string
+}

@@ -1,0 +1,163 @@
+package cmdb
+
+import (
+	"encoding/json"
+	"reflect"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/rampart-itsm/rampart/internal/errs"
+)
+
+// Defaults applied when a CI is created without these fields.
+const (
+	DefaultCriticality        = 3
+	DefaultDataClassification = "internal"
+	DefaultLifecycleStatus    = "operational"
+)
+
+// Limits on free text, so one record cannot swell every page it is on.
+const (
+	maxName        = 200
+	maxDescription = 10000
+	maxShortText   = 200
+	maxTag         = 64
+	maxTags        = 100
+	maxAttributes  = 64 << 10
+)
+
+// Valid reports whether k is a known CI kind.
+func (k Kind) Valid() bool { return slices.Contains(Kinds, k) }
+
+// Valid reports whether t is a known relationship type.
+func (t RelationType) Valid() bool { return slices.Contains(RelationTypes, t) }
+
+// normalize puts ci into canonical form, applies defaults and records every
+// problem in fe under the field's JSON name (prefix is prepended, for
+// import rows). Owner and support group are only trimmed here: whether
+// they exist is a database question (see resolveRefs).
+func normalize(ci *CI, prefix string, fe *errs.Fields) {
+	ci.Name = strings.TrimSpace(ci.Name)
+	switch {
+	case ci.Name == "":
+		fe.Add(prefix+"name", "is required")
+	case utf8.RuneCountInString(ci.Name) > maxName:
+		fe.Add(prefix+"name", "must be at most %d characters", maxName)
+	}
+	switch {
+	case ci.Kind == "":
+		fe.Add(prefix+"kind", "is required")
+	case !ci.Kind.Valid():
+		fe.Add(prefix+"kind", "must be one of %s", joinKinds())
+	}
+	ci.Description = strings.TrimSpace(ci.Description)
+	if utf8.RuneCountInString(ci.Description) > maxDescription {
+		fe.Add(prefix+"description", "must be at most %d characters", maxDescription)
+	}
+	ci.Environment = strings.ToLower(strings.TrimSpace(ci.Environment))
+	shortText(prefix+"environment", ci.Environment, fe)
+	ci.Supplier = strings.TrimSpace(ci.Supplier)
+	shortText(prefix+"supplier", ci.Supplier, fe)
+	ci.Owner = strings.TrimSpace(ci.Owner)
+	ci.SupportGroup = strings.TrimSpace(ci.SupportGroup)
+	if ci.Criticality == 0 {
+		ci.Criticality = DefaultCriticality
+	}
+	if ci.Criticality < 1 || ci.Criticality > 5 {
+		fe.Add(prefix+"business_criticality", "must be between 1 and 5")
+	}
+	ci.DataClassification = strings.ToLower(strings.TrimSpace(ci.DataClassification))
+	if ci.DataClassification == "" {
+		ci.DataClassification = DefaultDataClassification
+	}
+	if !slices.Contains(DataClassifications, ci.DataClassification) {
+		fe.Add(prefix+"data_classification", "must be one of %s", strings.Join(DataClassifications, ", "))
+	}
+	ci.LifecycleStatus = strings.ToLower(strings.TrimSpace(ci.LifecycleStatus))
+	if ci.LifecycleStatus == "" {
+		ci.LifecycleStatus = DefaultLifecycleStatus
+	}
+	if !slices.Contains(LifecycleStatuses, ci.LifecycleStatus) {
+		fe.Add(prefix+"lifecycle_status", "must be one of %s", strings.Join(LifecycleStatuses, ", "))
+	}
+	ci.Identifiers = NormalizeIdentifiers(ci.Identifiers, prefix, fe)
+	ci.Tags = normalizeTags(ci.Tags, prefix, fe)
+	ci.Attributes = normalizeAttributes(ci.Attributes, prefix, fe)
+}
+
+func shortText(field, v string, fe *errs.Fields) {
+	if utf8.RuneCountInString(v) > maxShortText {
+		fe.Add(field, "must be at most %d characters", maxShortText)
+	}
+}
+
+// normalizeTags trims, drops empty and repeated tags and sorts them, so two
+// CIs with the same tags compare equal whatever order they were given in.
+func normalizeTags(tags []string, prefix string, fe *errs.Fields) []string {
+	out := make([]string, 0, len(tags))
+	for i, t := range tags {
+		t = strings.TrimSpace(t)
+		if t == "" {
+			continue
+		}
+		if utf8.RuneCountInString(t) > maxTag {
+			fe.Add(prefix+"tags["+itoa(i)+"]", "must be at most %d characters", maxTag)
+			continue
+		}
+		out = append(out, t)
+	}
+	slices.Sort(out)
+	out = slices.Compact(out)
+	if len(out) > maxTags {
+		fe.Add(prefix+"tags", "at most %d tags", maxTags)
+	}
+	return out
+}
+
+// normalizeAttributes round-trips the attributes through JSON, so numbers
+// are float64 and nested values plain maps and slices, exactly as they come
+// back from the database: an unchanged import then compares equal.
+func normalizeAttributes(attrs map[string]any, prefix string, fe *errs.Fields) map[string]any {
+	if len(attrs) == 0 {
+		return map[string]any{}
+	}
+	b, err := json.Marshal(attrs)
+	if err != nil {
+		fe.Add(prefix+"attributes", "must be a JSON object: %v", err)
+		return map[string]any{}
+	}
+	if len(b) > maxAttributes {
+		fe.Add(prefix+"attributes", "must be at most %d bytes of JSON", maxAttributes)
+	}
+	out := map[string]any{}
+	if err := json.Unmarshal(b, &out); err != nil {
+		fe.Add(prefix+"attributes", "must be a JSON object: %v", err)
+	}
+	return out
+}
+
+// sameContent reports whether two normalised CIs hold the same data,
+// ignoring bookkeeping (ids, key, version, timestamps).
+func sameContent(a, b *CI) bool {
+	x, y := *a, *b
+	for _, c := range []*CI{&x, &y} {
+		c.ID, c.Key, c.Version, c.CreatedAt, c.UpdatedAt = 0, "", 0, zeroTime, zeroTime
+		c.Owner, c.SupportGroup = "", "" // compared through their ids
+		if len(c.Tags) == 0 {
+			c.Tags = nil
+		}
+		if len(c.Attributes) == 0 {
+			c.Attributes = nil
+		}
+	}
+	return reflect.DeepEqual(x, y)
+}
+
+func joinKinds() string {
+	s := make([]string, len(Kinds))
+	for i, k := range Kinds {
+		s[i] = string(k)
+	}
+	return strings.Join(s, ", ")
+}

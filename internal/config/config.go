@@ -1,0 +1,100 @@
+// Package config holds every option Rampart reads, in one table: the flag,
+// the environment variable that can set it instead, its default, and
+// whether it is a secret (never printed).
+package config
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+// Option describes one setting.
+type Option struct {
+	Flag    string
+	Env     string
+	Default string
+	Usage   string
+	Secret  bool
+}
+
+// Options is the table of every setting.
+var Options = []Option{
+	{Flag: "addr", Env: "RAMPART_ADDR", Default: "127.0.0.1:8080", Usage: "HOST:PORT the web UI and API listen on"},
+	{Flag: "data", Env: "RAMPART_DATA", Default: "./rampart-data", Usage: "directory for the embedded SQLite database and files"},
+	{Flag: "db", Env: "RAMPART_DB", Default: "", Usage: "PostgreSQL DSN (postgres://…); when set, used instead of embedded SQLite", Secret: true},
+	{Flag: "log-level", Env: "RAMPART_LOG_LEVEL", Default: "info", Usage: "debug, info, warn or error"},
+	{Flag: "secure-cookies", Env: "RAMPART_SECURE_COOKIES", Default: "false", Usage: "mark session cookies Secure (set when served over HTTPS)"},
+	{Flag: "url", Env: "RAMPART_URL", Default: "http://127.0.0.1:8080", Usage: "base URL of a running Rampart, for API client commands"},
+	{Flag: "token", Env: "RAMPART_TOKEN", Default: "", Usage: "API token for client commands", Secret: true},
+}
+
+func lookup(flag string) Option {
+	for _, o := range Options {
+		if o.Flag == flag {
+			return o
+		}
+	}
+	panic("config: unknown option " + flag)
+}
+
+// Register adds the named options as flags on fs; an option's environment
+// variable, when set, replaces its default.
+func Register(fs *pflag.FlagSet, flags ...string) {
+	for _, name := range flags {
+		o := lookup(name)
+		def := o.Default
+		if v, ok := os.LookupEnv(o.Env); ok {
+			def = v
+		}
+		usage := o.Usage + " (env " + o.Env + ")"
+		if o.Secret && def != "" {
+			// Keep secrets out of --help output.
+			fs.String(o.Flag, "", usage)
+			_ = fs.Set(o.Flag, def)
+			fs.Lookup(o.Flag).DefValue = ""
+			continue
+		}
+		fs.String(o.Flag, def, usage)
+	}
+}
+
+// Get returns the value of a registered option.
+func Get(fs *pflag.FlagSet, flag string) string {
+	v, err := fs.GetString(flag)
+	if err != nil {
+		panic("config: option not registered: " + flag)
+	}
+	return strings.TrimSpace(v)
+}
+
+// Target returns where the database lives: the PostgreSQL DSN from --db
+// when given, otherwise the SQLite file inside --data.
+func Target(fs *pflag.FlagSet) string {
+	if db := Get(fs, "db"); db != "" {
+		return db
+	}
+	return filepath.Join(Get(fs, "data"), "rampart.db")
+}
+
+// Dump lists every option's effective value with secrets hidden.
+func Dump(fs *pflag.FlagSet) []string {
+	var out []string
+	fs.VisitAll(func(f *pflag.Flag) {
+		for _, o := range Options {
+			if o.Flag == f.Name {
+				v := f.Value.String()
+				if o.Secret && v != "" {
+					v = "********"
+				}
+				out = append(out, fmt.Sprintf("%s=%s", o.Flag, v))
+			}
+		}
+	})
+	sort.Strings(out)
+	return out
+}

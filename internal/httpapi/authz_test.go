@@ -1,0 +1,283 @@
+package httpapi
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/rampart-itsm/rampart/internal/auth"
+	"github.com/rampart-itsm/rampart/internal/cmdb"
+)
+
+// access is the expected status per role for one route; roles not named
+// get deny (403), anonymous always 401 unless the route is public.
+type access struct {
+	pattern string
+	// target makes a fresh request for the role, so writes allowed for one
+	// role do not disturb the next.
+	target func(e *env, f fixture, role string) req
+	allow  map[string]int // role → status when allowed (or 404 when hidden)
+}
+
+func staffRead(code int) map[string]int {
+	return map[string]int{asAdmin: code, asAgent: code, asAuditor: code}
+}
+
+func writers(code int) map[string]int { return map[string]int{asAdmin: code, asAgent: code} }
+
+func merge(a map[string]int, b map[string]int) map[string]int {
+	out := map[string]int{}
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}
+
+func fixed(method, path string, body any) func(*env, fixture, string) req {
+	return func(*env, fixture, string) req { return req{method: method, path: path, body: body} }
+}
+
+// newCI makes a CI for a role's write request to act on.
+func (e *env) newCI(role string) cmdb.CI {
+	ci, err := e.cmdb.CreateCI(e.ctx, auth.System, cmdb.CI{Name: "target-" + role, Kind: cmdb.KindServer})
+	if err != nil {
+		e.t.Fatalf("create target CI: %v", err)
+	}
+	return ci
+}
+
+func accessTable() []access {
+	csv := "name,kind,ips\nimported,server,10.9.9.9\n"
+	return []access{
+		{"GET /api/v1/openapi.json", fixed("GET", "/api/v1/openapi.json", nil),
+			map[string]int{asAdmin: 200, asAgent: 200, asAuditor: 200, asRequester: 200, asAnonymous: 200}},
+		{"GET /api/v1/me", fixed("GET", "/api/v1/me", nil), merge(staffRead(200), map[string]int{asRequester: 200})},
+		{"GET /api/v1/cis", fixed("GET", "/api/v1/cis", nil), merge(staffRead(200), map[string]int{asRequester: 200})},
+		{"POST /api/v1/cis", func(e *env, f fixture, role string) req {
+			return req{method: "POST", path: "/api/v1/cis", body: map[string]any{"name": "new-" + role, "kind": "server"}}
+		}, writers(201)},
+		{"POST /api/v1/cis/bulk", func(e *env, f fixture, role string) req {
+			return req{method: "POST", path: "/api/v1/cis/bulk", body: `[{"name":"bulk-` + role + `","kind":"server","identifiers":{"hostnames":["bulk-` + role + `"]}}]`}
+		}, writers(201)},
+		// A requester asking for someone else's CI learns nothing: 404.
+		{"GET /api/v1/cis/{key}", func(e *env, f fixture, role string) req {
+			return req{method: "GET", path: "/api/v1/cis/" + f.db.Key}
+		}, merge(staffRead(200), map[string]int{asRequester: 404})},
+		{"PATCH /api/v1/cis/{key}", func(e *env, f fixture, role string) req {
+			return req{method: "PATCH", path: "/api/v1/cis/" + e.newCI(role).Key, body: map[string]any{"description": "changed"}}
+		}, writers(200)},
+		{"DELETE /api/v1/cis/{key}", func(e *env, f fixture, role string) req {
+			return req{method: "DELETE", path: "/api/v1/cis/" + e.newCI(role).Key}
+		}, writers(204)},
+		{"GET /api/v1/cis/{key}/relations", func(e *env, f fixture, role string) req {
+			return req{method: "GET", path: "/api/v1/cis/" + f.app.Key + "/relations"}
+		}, merge(staffRead(200), map[string]int{asRequester: 404})},
+		{"GET /api/v1/cis/{key}/impact", func(e *env, f fixture, role string) req {
+			return req{method: "GET", path: "/api/v1/cis/" + f.db.Key + "/impact"}
+		}, merge(staffRead(200), map[string]int{asRequester: 404})},
+		{"POST /api/v1/relations", func(e *env, f fixture, role string) req {
+			return req{method: "POST", path: "/api/v1/relations", body: map[string]any{"source": e.newCI(role).Key, "type": "runs_on", "target": f.db.Key}}
+		}, writers(201)},
+		{"DELETE /api/v1/relations/{id}", func(e *env, f fixture, role string) req {
+			r, err := e.cmdb.AddRelation(e.ctx, auth.System, cmdb.Relation{Source: e.newCI(role).Key, Type: cmdb.RelHostedOn, Target: f.db.Key})
+			if err != nil {
+				e.t.Fatal(err)
+			}
+			return req{method: "DELETE", path: "/api/v1/relations/" + strconv.FormatInt(r.ID, 10)}
+		}, writers(204)},
+		{"POST /api/v1/imports/{format}", fixed("POST", "/api/v1/imports/csv", csv), writers(201)},
+		{"GET /api/v1/imports", fixed("GET", "/api/v1/imports", nil), staffRead(200)},
+		{"GET /api/v1/imports/{key}", func(e *env, f fixture, role string) req {
+			return req{method: "GET", path: "/api/v1/imports/" + e.anImport()}
+		}, staffRead(200)},
+		{"GET /api/v1/users", fixed("GET", "/api/v1/users", nil), merge(staffRead(200), map[string]int{asRequester: 200})},
+		{"POST /api/v1/users", func(e *env, f fixture, role string) req {
+			return req{method: "POST", path: "/api/v1/users", body: map[string]any{"username": "new-" + role, "password": testPassword, "roles": []string{"agent"}}}
+		}, map[string]int{asAdmin: 201}},
+		{"GET /api/v1/users/{username}", fixed("GET", "/api/v1/users/other", nil), merge(staffRead(200), map[string]int{asRequester: 404})},
+		{"PATCH /api/v1/users/{username}", fixed("PATCH", "/api/v1/users/other", map[string]any{"display_name": "Changed"}), map[string]int{asAdmin: 200}},
+		{"DELETE /api/v1/users/{username}", func(e *env, f fixture, role string) req {
+			name := "victim-" + role
+			if _, err := e.auth.CreateUser(e.ctx, auth.System, auth.NewUser{Username: name, Password: testPassword, Roles: []auth.Role{auth.RoleRequester}}); err != nil {
+				e.t.Fatal(err)
+			}
+			return req{method: "DELETE", path: "/api/v1/users/" + name}
+		}, map[string]int{asAdmin: 204}},
+		{"GET /api/v1/teams", fixed("GET", "/api/v1/teams", nil), merge(staffRead(200), map[string]int{asRequester: 200})},
+		{"POST /api/v1/teams", func(e *env, f fixture, role string) req {
+			return req{method: "POST", path: "/api/v1/teams", body: map[string]any{"name": "team-" + role}}
+		}, map[string]int{asAdmin: 201}},
+		// The fixture team has no requester in it: hidden from requesters.
+		{"GET /api/v1/teams/{name}", func(e *env, f fixture, role string) req {
+			return req{method: "GET", path: "/api/v1/teams/" + e.aTeam("SOC")}
+		}, merge(staffRead(200), map[string]int{asRequester: 404})},
+		{"PATCH /api/v1/teams/{name}", func(e *env, f fixture, role string) req {
+			return req{method: "PATCH", path: "/api/v1/teams/" + e.aTeam("SOC"), body: map[string]any{"description": "changed"}}
+		}, map[string]int{asAdmin: 200}},
+		{"DELETE /api/v1/teams/{name}", func(e *env, f fixture, role string) req {
+			return req{method: "DELETE", path: "/api/v1/teams/" + e.aTeam("gone-"+role)}
+		}, map[string]int{asAdmin: 204}},
+		// Tokens are self-service: everyone signed in may list, issue and
+		// revoke their own (an auditor needs a token to use the API);
+		// other users' tokens need token:manage (admins).
+		{"GET /api/v1/tokens", fixed("GET", "/api/v1/tokens", nil), merge(staffRead(200), map[string]int{asRequester: 200})},
+		{"POST /api/v1/tokens", fixed("POST", "/api/v1/tokens", map[string]any{"name": "mine"}), merge(staffRead(201), map[string]int{asRequester: 201})},
+		{"DELETE /api/v1/tokens/{id}", func(e *env, f fixture, role string) req {
+			return req{method: "DELETE", path: "/api/v1/tokens/" + e.aToken(role)}
+		}, merge(staffRead(204), map[string]int{asRequester: 204})},
+		{"GET /api/v1/audit", fixed("GET", "/api/v1/audit", nil), map[string]int{asAdmin: 200, asAuditor: 200}},
+		{"GET /api/v1/audit/verify", fixed("GET", "/api/v1/audit/verify", nil), map[string]int{asAdmin: 200, asAuditor: 200}},
+		{"GET /api/v1/jobs", fixed("GET", "/api/v1/jobs?status=dead", nil), map[string]int{asAdmin: 200}},
+		// No job 424242: an admin passes authorisation and gets 404.
+		{"POST /api/v1/jobs/{id}/retry", fixed("POST", "/api/v1/jobs/424242/retry", nil), map[string]int{asAdmin: 404}},
+	}
+}
+
+func (e *env) anImport() string {
+	rep, err := e.cmdb.Import(e.ctx, auth.System, cmdb.ImportRequest{Format: "json", Filename: "x.json",
+		Candidates: []cmdb.Candidate{{Row: 1, Label: "row 1", Identifiers: cmdb.Identifiers{Hostnames: []string{"imp-host"}}}}})
+	if err != nil {
+		e.t.Fatalf("import: %v", err)
+	}
+	return rep.Key
+}
+
+func (e *env) aTeam(name string) string {
+	if _, err := e.auth.FindTeamByName(e.ctx, auth.System, name); err == nil {
+		return name
+	}
+	if _, err := e.auth.CreateTeam(e.ctx, auth.System, auth.Team{Name: name, Members: []string{"agent"}}); err != nil {
+		e.t.Fatalf("create team: %v", err)
+	}
+	return name
+}
+
+// aToken issues a token to the role's user (admin's for anonymous) and
+// returns its id.
+func (e *env) aToken(role string) string {
+	user := role
+	if role == asAnonymous {
+		user = "admin"
+	}
+	_, tok, err := e.auth.CreateToken(e.ctx, auth.System, user, "to-revoke", nil)
+	if err != nil {
+		e.t.Fatalf("token: %v", err)
+	}
+	return strconv.FormatInt(tok.ID, 10)
+}
+
+// TestAuthorisationMatrix sends every route as every role and checks the
+// answer: allowed roles get the success status, others 403 (or 404 where a
+// record is hidden), anonymous callers 401 everywhere but the document.
+func TestAuthorisationMatrix(t *testing.T) {
+	table := accessTable()
+	covered := map[string]bool{}
+	for _, a := range table {
+		covered[a.pattern] = true
+	}
+	for _, rt := range testRoutes() {
+		if !covered[rt.pattern()] {
+			t.Errorf("route %s has no authorisation case", rt.pattern())
+		}
+	}
+	eachEnv(t, func(t *testing.T, e *env) {
+		f := e.fixture()
+		for _, a := range table {
+			for _, role := range allRoles {
+				want, ok := a.allow[role]
+				switch {
+				case ok:
+				case role == asAnonymous:
+					want = 401
+				default:
+					want = 403
+				}
+				q := a.target(e, f, role)
+				q.as = role
+				r := e.do(q)
+				if r.Code != want {
+					t.Errorf("%s as %s: status %d, want %d; body %s", a.pattern, role, r.Code, want, r.Body)
+					continue
+				}
+				if want >= 400 {
+					p := r.problem(t)
+					if p.Status != want {
+						t.Errorf("%s as %s: problem status %d", a.pattern, role, p.Status)
+					}
+				}
+				if want == 401 && r.Header.Get("WWW-Authenticate") == "" {
+					t.Errorf("%s: 401 without WWW-Authenticate", a.pattern)
+				}
+			}
+		}
+	})
+}
+
+// Requesters see only their own CIs, in lists and counts alike, and only
+// themselves in the user directory.
+func TestRequesterSeesOnlyOwnRecords(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		f := e.fixture()
+		e.run(t, nil, []step{
+			{name: "own CIs only", q: req{as: asRequester, method: "GET", path: "/api/v1/cis"}, want: 200,
+				contains: []string{f.laptop.Key, `"total":1`}, absent: []string{f.otherLaptop.Key, f.db.Key, "Web shop"}},
+			{name: "search cannot find others", q: req{as: asRequester, method: "GET", path: "/api/v1/cis?q=laptop"}, want: 200,
+				contains: []string{`"total":1`}, absent: []string{"laptop-other"}},
+			{name: "own CI readable", q: req{as: asRequester, method: "GET", path: "/api/v1/cis/" + f.laptop.Key}, want: 200},
+			{name: "other's CI hidden", q: req{as: asRequester, method: "GET", path: "/api/v1/cis/" + f.otherLaptop.Key}, want: 404, absent: []string{"laptop-other"}},
+			{name: "cannot write own CI", q: req{as: asRequester, method: "PATCH", path: "/api/v1/cis/" + f.laptop.Key, body: map[string]any{"name": "mine"}}, want: 403},
+			{name: "users: self only", q: req{as: asRequester, method: "GET", path: "/api/v1/users"}, want: 200,
+				contains: []string{`"username":"requester"`, `"total":1`}, absent: []string{`"other"`, `"admin"`}},
+			{name: "other user hidden", q: req{as: asRequester, method: "GET", path: "/api/v1/users/admin"}, want: 404},
+			{name: "self visible", q: req{as: asRequester, method: "GET", path: "/api/v1/users/requester"}, want: 200},
+			{name: "others' tokens", q: req{as: asRequester, method: "GET", path: "/api/v1/tokens?user=other"}, want: 403},
+			{name: "audit", q: req{as: asRequester, method: "GET", path: "/api/v1/audit", headers: map[string]string{"Accept": NDJSONContentType}}, want: 403},
+			{name: "staff count everything", q: req{as: asAuditor, method: "GET", path: "/api/v1/cis"}, want: 200, contains: []string{`"total":5`}},
+		})
+	})
+}
+
+// Credentials that are present but wrong are refused, not treated as
+// anonymous.
+func TestBadCredentials(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		for _, h := range []string{"Bearer rmp_notatokenatallbutlongenough", "Basic YWRtaW46YWRtaW4=", "Bearer"} {
+			r := e.do(req{method: "GET", path: "/api/v1/cis", headers: map[string]string{"Authorization": h}})
+			if r.Code != 401 {
+				t.Errorf("Authorization %q: status %d", h, r.Code)
+			}
+		}
+		// A revoked token stops working at once.
+		id := e.aToken(asAgent)
+		e.must(req{as: asAgent, method: "DELETE", path: "/api/v1/tokens/" + id}, 204)
+		e.must(req{as: asAgent, method: "GET", path: "/api/v1/me"}, 200) // the harness token is another one
+		// A disabled user's token stops working too.
+		e.must(req{as: asAdmin, method: "PATCH", path: "/api/v1/users/other", body: map[string]any{"disabled": true}}, 200)
+		e.must(req{as: "other", method: "GET", path: "/api/v1/me"}, 401)
+	})
+}
+
+// A browser session (cookie) may read, but writes need the CSRF header.
+func TestSessionCookieNeedsCSRF(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		sid, csrf := e.session("agent")
+		cookie := "rampart_session=" + sid
+		body := map[string]any{"name": "via-browser", "kind": "server"}
+		e.must(req{method: "GET", path: "/api/v1/me", headers: map[string]string{"Cookie": cookie}}, 200)
+		r := e.must(req{method: "POST", path: "/api/v1/cis", body: body, headers: map[string]string{"Cookie": cookie}}, 403)
+		if p := r.problem(t); !strings.Contains(p.Detail, "CSRF") {
+			t.Errorf("detail %q does not mention CSRF", p.Detail)
+		}
+		e.must(req{method: "POST", path: "/api/v1/cis", body: body, headers: map[string]string{"Cookie": cookie, "X-CSRF-Token": "wrong"}}, 403)
+		before := e.countCIs()
+		e.must(req{method: "POST", path: "/api/v1/cis", body: body, headers: map[string]string{"Cookie": cookie, "X-CSRF-Token": csrf}}, 201)
+		if got := e.countCIs(); got != before+1 {
+			t.Errorf("CIs %d → %d", before, got)
+		}
+		// A bogus cookie is a 401, not anonymous access.
+		e.must(req{method: "GET", path: "/api/v1/me", headers: map[string]string{"Cookie": "rampart_session=nope"}}, 401)
+	})
+}

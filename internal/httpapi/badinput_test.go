@@ -1,0 +1,225 @@
+package httpapi
+
+import (
+	"bytes"
+	"io"
+	"mime/multipart"
+	"strings"
+	"testing"
+)
+
+// Bodies the API must refuse with a 400 naming what is wrong, changing
+// nothing.
+func TestMalformedJSONBodies(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		cases := []struct {
+			name, body string
+			want       int
+			field      string // expected in errors[].field
+			detail     string // expected in detail
+		}{
+			{"syntax error", `{"name": "x", "kind": server}`, 400, "", "byte offset 23"},
+			{"truncated", `{"name": "x", "kind": "server"`, 400, "", "ends before"},
+			{"empty", ``, 400, "", "empty"},
+			{"unknown field", `{"name": "x", "kind": "server", "colour": "red"}`, 400, "colour", ""},
+			{"unknown nested field", `{"name": "x", "kind": "server", "identifiers": {"ipv4": ["1.2.3.4"]}}`, 400, "ipv4", ""},
+			{"wrong type", `{"name": "x", "kind": "server", "business_criticality": "high"}`, 400, "business_criticality", ""},
+			{"wrong nested type", `{"name": "x", "kind": "server", "identifiers": {"ips": [10]}}`, 400, "identifiers.ips", ""},
+			{"not an object", `["x"]`, 400, "", "must be a JSON object"},
+			{"two values", `{"name": "x", "kind": "server"} {"name": "y"}`, 400, "", "more than one JSON value"},
+			{"trailing garbage", `{"name": "x", "kind": "server"} }`, 400, "", "after the JSON value"},
+			{"read-only field", `{"name": "x", "kind": "server", "key": "CI-1"}`, 400, "key", ""},
+			{"valid JSON, invalid value", `{"name": "x", "kind": "server", "business_criticality": 9}`, 422, "business_criticality", ""},
+		}
+		for _, c := range cases {
+			before := e.countCIs()
+			r := e.do(req{as: asAdmin, method: "POST", path: "/api/v1/cis", body: c.body})
+			if r.Code != c.want {
+				t.Errorf("%s: status %d, want %d: %s", c.name, r.Code, c.want, r.Body)
+				continue
+			}
+			p := r.problem(t)
+			if c.field != "" && (len(p.Errors) == 0 || p.Errors[0].Field != c.field) {
+				t.Errorf("%s: errors %+v, want field %q", c.name, p.Errors, c.field)
+			}
+			if c.detail != "" && !strings.Contains(p.Detail, c.detail) {
+				t.Errorf("%s: detail %q lacks %q", c.name, p.Detail, c.detail)
+			}
+			if e.countCIs() != before {
+				t.Errorf("%s: a CI was created", c.name)
+			}
+		}
+	})
+}
+
+// endless is an io.Reader of n bytes of b, for bodies over the limits
+// without holding them in memory.
+type endless struct {
+	b byte
+	n int64
+}
+
+func (r *endless) Read(p []byte) (int, error) {
+	if r.n <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > r.n {
+		p = p[:r.n]
+	}
+	for i := range p {
+		p[i] = r.b
+	}
+	r.n -= int64(len(p))
+	return len(p), nil
+}
+
+func TestOversizedBodies(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		before := e.countCIs()
+		big := io.MultiReader(strings.NewReader(`{"name": "x", "kind": "server", "description": "`), &endless{'a', maxJSONBody}, strings.NewReader(`"}`))
+		r := e.must(req{as: asAdmin, method: "POST", path: "/api/v1/cis", body: big}, 413)
+		if p := r.problem(t); !strings.Contains(p.Detail, "1 MiB") {
+			t.Errorf("detail %q does not name the limit", p.Detail)
+		}
+		upload := io.MultiReader(strings.NewReader("name,kind,description\nbig,server,"), &endless{'a', maxUploadBody})
+		e.must(req{as: asAdmin, method: "POST", path: "/api/v1/imports/csv", body: upload}, 413)
+		bulk := io.MultiReader(strings.NewReader(`[`), &endless{' ', maxUploadBody}, strings.NewReader(`]`))
+		e.must(req{as: asAdmin, method: "POST", path: "/api/v1/cis/bulk", body: bulk}, 413)
+		if e.countCIs() != before {
+			t.Error("an oversized request created CIs")
+		}
+	})
+}
+
+func TestBadQueryAndPathParameters(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		e.run(t, nil, []step{
+			{name: "limit too big", q: req{as: asAdmin, method: "GET", path: "/api/v1/cis?limit=501"}, want: 400, contains: []string{`"field":"limit"`}},
+			{name: "limit not a number", q: req{as: asAdmin, method: "GET", path: "/api/v1/users?limit=ten"}, want: 400, contains: []string{`"field":"limit"`}},
+			{name: "unknown kind", q: req{as: asAdmin, method: "GET", path: "/api/v1/cis?kind=toaster"}, want: 400, contains: []string{`"field":"kind"`}},
+			{name: "bad cursor", q: req{as: asAdmin, method: "GET", path: "/api/v1/cis?cursor=!!!"}, want: 422},
+			{name: "relation id", q: req{as: asAdmin, method: "DELETE", path: "/api/v1/relations/abc"}, want: 400, contains: []string{`"field":"id"`}},
+			{name: "token id", q: req{as: asAdmin, method: "DELETE", path: "/api/v1/tokens/-1"}, want: 400, contains: []string{`"field":"id"`}},
+			{name: "unknown import format", q: req{as: asAdmin, method: "POST", path: "/api/v1/imports/xlsx", body: "x"}, want: 400, contains: []string{`"field":"format"`}},
+			{name: "bad If-Match", q: req{as: asAdmin, method: "PATCH", path: "/api/v1/cis/CI-1", body: `{}`, headers: map[string]string{"If-Match": "yesterday"}}, want: 400, contains: []string{`"field":"If-Match"`}},
+			{name: "audit since", q: req{as: asAdmin, method: "GET", path: "/api/v1/audit?since=2026-13-01"}, want: 400, contains: []string{`"field":"since"`}},
+		})
+	})
+}
+
+const (
+	nmapHeader = `<?xml version="1.0" encoding="UTF-8"?>
+<nmaprun scanner="nmap" args="nmap -sV 10.1.1.0/30" start="1767225600" version="7.95" xmloutputversion="1.05">
+<host starttime="1767225600" endtime="1767225601"><status state="up" reason="arp-response" reason_ttl="0"/>
+<address addr="10.1.1.1" addrtype="ipv4"/><hostnames><hostname name="gw-01" type="PTR"/></hostnames>
+<ports><port protocol="tcp" portid="22"><state state="open" reason="syn-ack" reason_ttl="64"/><service name="ssh" product="OpenSSH" version="9.2p1" method="probed" conf="10"/></port></ports>
+</host>
+`
+	nmapFooter = `<runstats><finished time="1767225602" timestr="Thu Jan  1 00:00:02 2026" elapsed="2.00" summary="Nmap done" exit="success"/><hosts up="1" down="0" total="1"/></runstats>
+</nmaprun>
+`
+	xxe = `<?xml version="1.0"?>
+<!DOCTYPE nmaprun [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<nmaprun scanner="nmap" args="nmap" start="1" version="7.95" xmloutputversion="1.05">
+<host><status state="up"/><address addr="10.1.1.9" addrtype="ipv4"/><hostnames><hostname name="&xxe;"/></hostnames></host>
+` + nmapFooter
+)
+
+// Broken files are refused whole: 400, nothing imported.
+func TestBrokenImportFiles(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		cases := []struct {
+			name, format, body, detail string
+		}{
+			{"truncated nmap XML", "nmap", nmapHeader, ""},
+			{"nmap XML with external entity", "nmap", xxe, ""},
+			{"not XML at all", "nmap", "hello", ""},
+			{"CSV with unknown column", "csv", "name,kind,colour\nx,server,red\n", "colour"},
+			{"JSON that is not an array", "json", `{"name": "x"}`, ""},
+		}
+		for _, c := range cases {
+			before := e.countCIs()
+			r := e.do(req{as: asAgent, method: "POST", path: "/api/v1/imports/" + c.format, body: c.body})
+			if r.Code != 400 {
+				t.Errorf("%s: status %d, want 400: %s", c.name, r.Code, r.Body)
+				continue
+			}
+			p := r.problem(t)
+			if c.detail != "" && !strings.Contains(string(r.Body), c.detail) {
+				t.Errorf("%s: problem %+v does not mention %q", c.name, p, c.detail)
+			}
+			if strings.Contains(string(r.Body), "root:") {
+				t.Errorf("%s: file content leaked: %s", c.name, r.Body)
+			}
+			if after := e.countCIs(); after != before {
+				t.Errorf("%s: CIs %d → %d", c.name, before, after)
+			}
+		}
+		// The complete file imports.
+		e.must(req{as: asAgent, method: "POST", path: "/api/v1/imports/nmap", body: nmapHeader + nmapFooter}, 201)
+	})
+}
+
+// Invalid rows are rejected by name while the rest imports; with
+// ?strict=true nothing is imported and the answer names the rows.
+func TestInvalidCSVRows(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		csv := "name,kind,ips,business_criticality\n" +
+			"good-1,server,10.2.0.1,3\n" +
+			"bad-1,server,10.2.0.2,7\n" +
+			"good-2,server,10.2.0.3,\n"
+		before := e.countCIs()
+		e.run(t, newValidator(t, e), []step{
+			{name: "strict refuses", q: req{as: asAgent, method: "POST", path: "/api/v1/imports/csv?strict=true", body: csv}, want: 422,
+				contains: []string{`"field":"row 2: business_criticality"`, `"report":{`}},
+		})
+		if got := e.countCIs(); got != before {
+			t.Fatalf("strict import changed CIs %d → %d", before, got)
+		}
+		r := e.must(req{as: asAgent, method: "POST", path: "/api/v1/imports/csv", body: csv}, 201)
+		var rep struct {
+			Created, Rejected int
+			Rows              []struct {
+				Row    int
+				Label  string
+				Action string
+				Errors []struct{ Field, Message string }
+			}
+		}
+		r.decode(t, &rep)
+		if rep.Created != 2 || rep.Rejected != 1 {
+			t.Fatalf("report %s", r.Body)
+		}
+		for _, row := range rep.Rows {
+			if row.Action == "rejected" && (row.Row != 2 || !strings.Contains(row.Label, "bad-1") || len(row.Errors) == 0 || row.Errors[0].Field != "business_criticality") {
+				t.Errorf("rejected row not named: %+v", row)
+			}
+		}
+		if got := e.countCIs(); got != before+2 {
+			t.Errorf("CIs %d → %d, want +2", before, got)
+		}
+	})
+}
+
+// A multipart form upload works like a raw body and records the file name.
+func TestMultipartUpload(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		_ = mw.WriteField("note", "ignored")
+		fw, _ := mw.CreateFormFile("file", "scan.xml")
+		_, _ = fw.Write([]byte(nmapHeader + nmapFooter))
+		_ = mw.Close()
+		r := e.must(req{as: asAgent, method: "POST", path: "/api/v1/imports/nmap", body: buf.Bytes(),
+			headers: map[string]string{"Content-Type": mw.FormDataContentType()}}, 201)
+		if !strings.Contains(r.String(), `"filename":"scan.xml"`) || !strings.Contains(r.String(), `"created":1`) {
+			t.Errorf("report %s", r.Body)
+		}
+		var empty bytes.Buffer
+		mw = multipart.NewWriter(&empty)
+		_ = mw.WriteField("note", "no file")
+		_ = mw.Close()
+		e.must(req{as: asAgent, method: "POST", path: "/api/v1/imports/nmap", body: empty.Bytes(),
+			headers: map[string]string{"Content-Type": mw.FormDataContentType()}}, 400)
+	})
+}

@@ -1,0 +1,199 @@
+package httpapi
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/rampart-itsm/rampart/internal/cmdb"
+	"github.com/rampart-itsm/rampart/internal/errs"
+)
+
+var ciFilterParams = append([]param{
+	{name: "q", typ: "string", desc: "name prefix (any case), exact key, or identifier prefix (IP, hostname, MAC…)"},
+	{name: "kind", typ: "string", enum: kindNames(), desc: "CI kind"},
+	{name: "environment", typ: "string", desc: "environment, e.g. production"},
+	{name: "owner", typ: "string", desc: "owner's username"},
+	{name: "support_group", typ: "string", desc: "support group (team name)"},
+	{name: "tag", typ: "string", desc: "carries this tag"},
+	{name: "lifecycle_status", typ: "string", enum: cmdb.LifecycleStatuses, desc: "lifecycle status"},
+	{name: "min_criticality", typ: "integer", desc: "business criticality at least this (1-5)"},
+	{name: "internet_exposed", typ: "boolean", desc: "internet-exposed or not"},
+	{name: "updated_since", typ: "string", format: "date-time", desc: "changed at or after this time (incremental sync)"},
+}, pageParams...)
+
+func kindNames() []string {
+	names := make([]string, len(cmdb.Kinds))
+	for i, k := range cmdb.Kinds {
+		names[i] = string(k)
+	}
+	return names
+}
+
+// listCIs: GET /api/v1/cis. Requesters get (and count) only their own CIs.
+func (a *api) listCIs(w http.ResponseWriter, r *http.Request) error {
+	q := params(r)
+	f := cmdb.Filter{
+		Query:           q.str("q"),
+		Kind:            cmdb.Kind(q.oneOf("kind", kindNames()...)),
+		Environment:     q.str("environment"),
+		Owner:           q.str("owner"),
+		SupportGroup:    q.str("support_group"),
+		Tag:             q.str("tag"),
+		LifecycleStatus: q.oneOf("lifecycle_status", cmdb.LifecycleStatuses...),
+		MinCriticality:  q.integer("min_criticality", 0, 1, 5),
+		InternetExposed: q.boolean("internet_exposed"),
+		UpdatedSince:    q.time("updated_since"),
+		Cursor:          q.str("cursor"),
+		Limit:           q.limit(),
+	}
+	if err := q.err(); err != nil {
+		return err
+	}
+	page, err := a.d.CMDB.FindCIs(r.Context(), principal(r), f)
+	if err != nil {
+		return err
+	}
+	if page.Items == nil {
+		page.Items = []cmdb.CI{}
+	}
+	writeJSON(w, http.StatusOK, page)
+	return nil
+}
+
+// ciInput is the body of POST /api/v1/cis: the writable fields of a CI.
+type ciInput struct {
+	Name               string           `json:"name"`
+	Kind               cmdb.Kind        `json:"kind"`
+	Description        string           `json:"description"`
+	Environment        string           `json:"environment"`
+	Owner              string           `json:"owner"`
+	SupportGroup       string           `json:"support_group"`
+	Criticality        int              `json:"business_criticality"`
+	DataClassification string           `json:"data_classification"`
+	InternetExposed    bool             `json:"internet_exposed"`
+	Supplier           string           `json:"supplier"`
+	LifecycleStatus    string           `json:"lifecycle_status"`
+	Identifiers        cmdb.Identifiers `json:"identifiers"`
+	Tags               []string         `json:"tags"`
+	Attributes         map[string]any   `json:"attributes"`
+}
+
+// createCI: POST /api/v1/cis.
+func (a *api) createCI(w http.ResponseWriter, r *http.Request) error {
+	var in ciInput
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	ci, err := a.d.CMDB.CreateCI(r.Context(), principal(r), cmdb.CI{
+		Name: in.Name, Kind: in.Kind, Description: in.Description, Environment: in.Environment,
+		Owner: in.Owner, SupportGroup: in.SupportGroup, Criticality: in.Criticality,
+		DataClassification: in.DataClassification, InternetExposed: in.InternetExposed,
+		Supplier: in.Supplier, LifecycleStatus: in.LifecycleStatus, Identifiers: in.Identifiers,
+		Tags: in.Tags, Attributes: in.Attributes,
+	})
+	if err != nil {
+		return err
+	}
+	setETag(w, ci.Version)
+	created(w, ciPath(ci.Key), ci)
+	return nil
+}
+
+// getCI: GET /api/v1/cis/{key}. A CI the caller may not see is 404, the
+// same answer as a CI that does not exist.
+func (a *api) getCI(w http.ResponseWriter, r *http.Request) error {
+	ci, err := a.d.CMDB.FindCIByKey(r.Context(), principal(r), r.PathValue("key"))
+	if err != nil {
+		return err
+	}
+	setETag(w, ci.Version)
+	writeJSON(w, http.StatusOK, ci)
+	return nil
+}
+
+// ciPatch is the body of PATCH /api/v1/cis/{key}: merge-style, an absent or
+// null field is left as it is. Version (or If-Match) makes the update
+// conditional on the version the client last read.
+type ciPatch struct {
+	Name               *string           `json:"name"`
+	Kind               *cmdb.Kind        `json:"kind"`
+	Description        *string           `json:"description"`
+	Environment        *string           `json:"environment"`
+	Owner              *string           `json:"owner"`
+	SupportGroup       *string           `json:"support_group"`
+	Criticality        *int              `json:"business_criticality"`
+	DataClassification *string           `json:"data_classification"`
+	InternetExposed    *bool             `json:"internet_exposed"`
+	Supplier           *string           `json:"supplier"`
+	LifecycleStatus    *string           `json:"lifecycle_status"`
+	Identifiers        *cmdb.Identifiers `json:"identifiers"`
+	Tags               *[]string         `json:"tags"`
+	Attributes         *map[string]any   `json:"attributes"`
+	Version            *int64            `json:"version"`
+}
+
+// patchCI: PATCH /api/v1/cis/{key}.
+func (a *api) patchCI(w http.ResponseWriter, r *http.Request) error {
+	var in ciPatch
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	version, err := ifMatch(r, in.Version)
+	if err != nil {
+		return err
+	}
+	ci, err := a.d.CMDB.UpdateCI(r.Context(), principal(r), r.PathValue("key"), cmdb.Update{
+		Name: in.Name, Kind: in.Kind, Description: in.Description, Environment: in.Environment,
+		Owner: in.Owner, SupportGroup: in.SupportGroup, Criticality: in.Criticality,
+		DataClassification: in.DataClassification, InternetExposed: in.InternetExposed,
+		Supplier: in.Supplier, LifecycleStatus: in.LifecycleStatus, Identifiers: in.Identifiers,
+		Tags: in.Tags, Attributes: in.Attributes, Version: version,
+	})
+	if err != nil {
+		return err
+	}
+	setETag(w, ci.Version)
+	writeJSON(w, http.StatusOK, ci)
+	return nil
+}
+
+// deleteCI: DELETE /api/v1/cis/{key}.
+func (a *api) deleteCI(w http.ResponseWriter, r *http.Request) error {
+	if err := a.d.CMDB.DeleteCI(r.Context(), principal(r), r.PathValue("key")); err != nil {
+		return err
+	}
+	noContent(w)
+	return nil
+}
+
+func ciPath(key string) string { return "/api/v1/cis/" + url.PathEscape(key) }
+
+// setETag publishes a record's version as a strong entity tag ("3"), the
+// value PATCH accepts back in If-Match.
+func setETag(w http.ResponseWriter, version int64) {
+	w.Header().Set("ETag", strconv.Quote(strconv.FormatInt(version, 10)))
+}
+
+// ifMatch combines the If-Match header with a body "version": either may
+// carry the version the client read; when both do they must agree.
+func ifMatch(r *http.Request, body *int64) (*int64, error) {
+	h := strings.TrimSpace(r.Header.Get("If-Match"))
+	if h == "" || h == "*" {
+		return body, nil
+	}
+	tags := strings.Split(h, ",")
+	if len(tags) != 1 {
+		return nil, badField("If-Match", "give one entity tag, the ETag of the version you read")
+	}
+	tag := strings.TrimPrefix(strings.TrimSpace(tags[0]), "W/")
+	v, err := strconv.ParseInt(strings.Trim(tag, `"`), 10, 64)
+	if err != nil {
+		return nil, badField("If-Match", "must be the ETag of a version you read, such as \"3\"")
+	}
+	if body != nil && *body != v {
+		return nil, badRequest(errs.Field("version", "differs from the If-Match header (%d)", v))
+	}
+	return &v, nil
+}

@@ -1,0 +1,140 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"strings"
+
+	"github.com/rampart-itsm/rampart/internal/errs"
+)
+
+// Body size limits. JSON requests describe a few records; uploads carry a
+// whole discovery file (nmap XML of a /16 is tens of MiB).
+const (
+	maxJSONBody   = 1 << 20  // 1 MiB
+	maxUploadBody = 64 << 20 // 64 MiB
+)
+
+// decodeJSON reads exactly one JSON value from the request body into dst.
+// Every failure is a 400 naming what is wrong: the byte offset of a syntax
+// error, the field that is unknown or of the wrong type, data after the
+// value. A body over the route's limit is a 413.
+func decodeJSON(r *http.Request, dst any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return jsonError(err)
+	}
+	// A second value (or garbage) after the first is a client bug, not
+	// something to ignore silently.
+	var extra json.RawMessage
+	switch err := dec.Decode(&extra); {
+	case errors.Is(err, io.EOF):
+		return nil
+	case err == nil:
+		return badRequest(errs.E(errs.Invalid, "request body holds more than one JSON value (at byte %d)", dec.InputOffset()-int64(len(extra))))
+	default:
+		if tooLarge(err) {
+			return jsonError(err)
+		}
+		return badRequest(errs.E(errs.Invalid, "unexpected data after the JSON value (near byte %d)", dec.InputOffset()))
+	}
+}
+
+// jsonError turns an encoding/json error into a 400 (or 413) problem.
+func jsonError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case tooLarge(err):
+		return errs.E(errs.TooLarge, "request body is larger than the limit of %s", sizeOf(err))
+	case errors.Is(err, io.EOF):
+		return badRequest(errs.E(errs.Invalid, "request body is empty; send a JSON value"))
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return badRequest(errs.E(errs.Invalid, "malformed JSON: the body ends before the value is complete"))
+	case errors.As(err, &syn):
+		return badRequest(errs.E(errs.Invalid, "malformed JSON at byte offset %d: %s", syn.Offset, syn.Error()))
+	case errors.As(err, &typ):
+		if typ.Field == "" {
+			return badRequest(errs.E(errs.Invalid, "the body must be a JSON %s, not %s", jsonTypeName(typ.Type), article(typ.Value)))
+		}
+		return badField(typ.Field, "must be %s, not %s", withArticle(jsonTypeName(typ.Type)), article(typ.Value))
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		name = strings.Trim(name, `"`)
+		return badField(name, "unknown field")
+	}
+	// Errors from a field's own UnmarshalJSON (a time that is not RFC 3339).
+	return badRequest(errs.E(errs.Invalid, "invalid JSON value: %s", strings.TrimPrefix(err.Error(), "json: ")))
+}
+
+func tooLarge(err error) bool {
+	var mb *http.MaxBytesError
+	return errors.As(err, &mb)
+}
+
+func sizeOf(err error) string {
+	var mb *http.MaxBytesError
+	if !errors.As(err, &mb) {
+		return "the limit"
+	}
+	if mb.Limit >= 1<<20 {
+		return fmt.Sprintf("%d MiB", mb.Limit>>20)
+	}
+	return fmt.Sprintf("%d bytes", mb.Limit)
+}
+
+// jsonTypeName names a Go type in JSON's words, the words a client knows.
+func jsonTypeName(t reflect.Type) string {
+	if t == nil {
+		return "value"
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.String() == "time.Time" {
+		return "RFC 3339 timestamp string"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "integer"
+	case reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Map, reflect.Struct:
+		return "object"
+	}
+	return "value"
+}
+
+func withArticle(s string) string {
+	switch s[0] {
+	case 'a', 'e', 'i', 'o', 'u':
+		return "an " + s
+	}
+	if strings.HasPrefix(s, "RFC") {
+		return "an " + s
+	}
+	return "a " + s
+}
+
+// article phrases what json reported it found ("number", "string", "array").
+func article(v string) string {
+	if v == "" {
+		return "that"
+	}
+	if strings.HasPrefix(v, "number ") { // "number 1.5" when an integer was expected
+		return v
+	}
+	return withArticle(v)
+}

@@ -1,0 +1,223 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/rampart-itsm/rampart/internal/audit/auditlog"
+	"github.com/rampart-itsm/rampart/internal/auth"
+	"github.com/rampart-itsm/rampart/internal/clock"
+	"github.com/rampart-itsm/rampart/internal/cmdb"
+	"github.com/rampart-itsm/rampart/internal/jobs"
+	"github.com/rampart-itsm/rampart/internal/store"
+	"github.com/rampart-itsm/rampart/internal/storetest"
+)
+
+// Roles the scenario tests act as; "anonymous" sends no credentials.
+const (
+	asAdmin     = "admin"
+	asAgent     = "agent"
+	asAuditor   = "auditor"
+	asRequester = "requester"
+	asAnonymous = "anonymous"
+)
+
+var allRoles = []string{asAdmin, asAgent, asAuditor, asRequester, asAnonymous}
+
+// env is a running API on a real database with one user per role.
+type env struct {
+	t        *testing.T
+	db       *store.DB
+	clk      *clock.Fake
+	cmdb     *cmdb.Service
+	auth     *auth.Service
+	audit    *auditlog.Service
+	jobs     *jobs.Service
+	registry *prometheus.Registry
+	h        http.Handler
+	tokens   map[string]string // role → API token
+	ctx      context.Context
+}
+
+// testPassword satisfies the password policy.
+const testPassword = "correct horse battery"
+
+// newEnv builds the services and handler on db and creates the users
+// admin, agent, auditor, requester (and other, a second requester).
+func newEnv(t *testing.T, db *store.DB, clk *clock.Fake) *env {
+	t.Helper()
+	e := &env{t: t, db: db, clk: clk, ctx: context.Background(), tokens: map[string]string{}, registry: prometheus.NewRegistry()}
+	e.cmdb = cmdb.NewService(store.Bind(db, func(tx *store.Tx) cmdb.Tx { return tx }))
+	e.auth = auth.NewService(store.Bind(db, func(tx *store.Tx) auth.Tx { return tx }), clk)
+	e.audit = auditlog.NewService(store.Bind(db, func(tx *store.Tx) auditlog.Tx { return tx }))
+	e.jobs = jobs.NewService(store.Bind(db, func(tx *store.Tx) jobs.Tx { return tx }))
+	e.h = New(Deps{CMDB: e.cmdb, Auth: e.auth, Audit: e.audit, Jobs: e.jobs, Registry: e.registry, Clock: clk})
+	for _, u := range []struct {
+		name string
+		role auth.Role
+	}{{"admin", auth.RoleAdmin}, {"agent", auth.RoleAgent}, {"auditor", auth.RoleAuditor},
+		{"requester", auth.RoleRequester}, {"other", auth.RoleRequester}} {
+		if _, err := e.auth.CreateUser(e.ctx, auth.System, auth.NewUser{Username: u.name, DisplayName: strings.ToUpper(u.name[:1]) + u.name[1:],
+			Password: testPassword, Roles: []auth.Role{u.role}}); err != nil {
+			t.Fatalf("create user %s: %v", u.name, err)
+		}
+		tok, _, err := e.auth.CreateToken(e.ctx, auth.System, u.name, "tests", nil)
+		if err != nil {
+			t.Fatalf("token for %s: %v", u.name, err)
+		}
+		e.tokens[u.name] = tok
+	}
+	return e
+}
+
+// eachEnv runs fn on every backend with a fresh environment.
+func eachEnv(t *testing.T, fn func(t *testing.T, e *env)) {
+	storetest.EachWithClock(t, func(t *testing.T, db *store.DB, clk *clock.Fake) {
+		fn(t, newEnv(t, db, clk))
+	})
+}
+
+// req describes one request.
+type req struct {
+	as      string
+	method  string
+	path    string
+	body    any // string/[]byte sent as is, anything else JSON-encoded
+	headers map[string]string
+}
+
+// resp is a recorded answer.
+type resp struct {
+	Code   int
+	Header http.Header
+	Body   []byte
+}
+
+func (r resp) String() string { return string(r.Body) }
+
+// decode unmarshals the body into v.
+func (r resp) decode(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.Body, err)
+	}
+}
+
+func (r resp) problem(t *testing.T) Problem {
+	t.Helper()
+	if ct := r.Header.Get("Content-Type"); ct != ProblemContentType {
+		t.Fatalf("content type %q, want %s; body %s", ct, ProblemContentType, r.Body)
+	}
+	var p Problem
+	r.decode(t, &p)
+	return p
+}
+
+func bodyReader(b any) io.Reader {
+	switch v := b.(type) {
+	case nil:
+		return nil
+	case string:
+		return strings.NewReader(v)
+	case []byte:
+		return bytes.NewReader(v)
+	case io.Reader:
+		return v
+	}
+	raw, _ := json.Marshal(b)
+	return bytes.NewReader(raw)
+}
+
+// do sends q through the handler.
+func (e *env) do(q req) resp {
+	e.t.Helper()
+	r := httptest.NewRequest(q.method, q.path, bodyReader(q.body))
+	if q.body != nil {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	if tok, ok := e.tokens[q.as]; ok {
+		r.Header.Set("Authorization", "Bearer "+tok)
+	}
+	for k, v := range q.headers {
+		r.Header.Set(k, v)
+	}
+	w := httptest.NewRecorder()
+	e.h.ServeHTTP(w, r)
+	return resp{Code: w.Code, Header: w.Header(), Body: w.Body.Bytes()}
+}
+
+// must sends q and fails unless the status is want.
+func (e *env) must(q req, want int) resp {
+	e.t.Helper()
+	r := e.do(q)
+	if r.Code != want {
+		e.t.Fatalf("%s %s as %s: status %d, want %d; body %s", q.method, q.path, q.as, r.Code, want, r.Body)
+	}
+	return r
+}
+
+// fixture is the data most scenarios read: a service chain and the
+// requesters' laptops.
+type fixture struct {
+	shop, app, db, laptop, otherLaptop cmdb.CI
+	rel                                cmdb.Relation
+}
+
+func (e *env) fixture() fixture {
+	e.t.Helper()
+	var f fixture
+	mk := func(ci cmdb.CI) cmdb.CI {
+		out, err := e.cmdb.CreateCI(e.ctx, auth.System, ci)
+		if err != nil {
+			e.t.Fatalf("create CI %s: %v", ci.Name, err)
+		}
+		return out
+	}
+	f.shop = mk(cmdb.CI{Name: "Web shop", Kind: cmdb.KindBusinessService, Criticality: 5})
+	f.app = mk(cmdb.CI{Name: "shop-app", Kind: cmdb.KindApplication, Criticality: 4})
+	f.db = mk(cmdb.CI{Name: "db-01", Kind: cmdb.KindDatabase, Criticality: 4,
+		Identifiers: cmdb.Identifiers{Hostnames: []string{"db-01"}, IPs: []string{"10.0.0.5"}}})
+	f.laptop = mk(cmdb.CI{Name: "laptop-requester", Kind: cmdb.KindEndpoint, Owner: "requester"})
+	f.otherLaptop = mk(cmdb.CI{Name: "laptop-other", Kind: cmdb.KindEndpoint, Owner: "other"})
+	rel := func(src, typ, dst string) cmdb.Relation {
+		r, err := e.cmdb.AddRelation(e.ctx, auth.System, cmdb.Relation{Source: src, Type: cmdb.RelationType(typ), Target: dst})
+		if err != nil {
+			e.t.Fatalf("relation: %v", err)
+		}
+		return r
+	}
+	f.rel = rel(f.shop.Key, "depends_on", f.app.Key)
+	rel(f.app.Key, "depends_on", f.db.Key)
+	return f
+}
+
+// countCIs counts every CI in the database.
+func (e *env) countCIs() int {
+	e.t.Helper()
+	p, err := e.cmdb.FindCIs(e.ctx, auth.System, cmdb.Filter{Limit: 1})
+	if err != nil {
+		e.t.Fatalf("count CIs: %v", err)
+	}
+	return p.Total
+}
+
+// session signs user in and returns the session id and CSRF token.
+func (e *env) session(user string) (id, csrf string) {
+	e.t.Helper()
+	id, sess, err := e.auth.Login(e.ctx, user, testPassword)
+	if err != nil {
+		e.t.Fatalf("login %s: %v", user, err)
+	}
+	return id, sess.CSRFToken
+}
+
+var _ = time.Second

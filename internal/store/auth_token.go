@@ -1,0 +1,82 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/rampart-itsm/rampart/internal/auth"
+)
+
+const authTokenSelect = `SELECT api_tokens.id, api_tokens.user_id, api_tokens.name, users.username, api_tokens.created_at,
+	api_tokens.expires_at, api_tokens.last_used_at, api_tokens.revoked_at
+	FROM api_tokens JOIN users ON users.id = api_tokens.user_id`
+
+// InsertToken stores the hash of a new token.
+func (s *authStore) InsertToken(ctx context.Context, userID int64, name, hash string, expiresAt *time.Time) (auth.StoredToken, error) {
+	var id int64
+	err := s.tx.queryRow(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		userID, name, hash, At(s.tx.now), authNullAt(expiresAt)).Scan(&id)
+	if err != nil {
+		return auth.StoredToken{}, mapError(fmt.Errorf("insert token: %w", err))
+	}
+	return s.FindTokenByID(ctx, id)
+}
+
+// FindTokenByHash returns the token stored under hash.
+func (s *authStore) FindTokenByHash(ctx context.Context, hash string) (auth.StoredToken, error) {
+	return s.findOneToken(ctx, ` WHERE api_tokens.token_hash = $1`, hash)
+}
+
+// FindTokenByID returns a token by id.
+func (s *authStore) FindTokenByID(ctx context.Context, id int64) (auth.StoredToken, error) {
+	return s.findOneToken(ctx, ` WHERE api_tokens.id = $1`, id)
+}
+
+// FindTokens lists a user's tokens, newest first.
+func (s *authStore) FindTokens(ctx context.Context, userID int64) ([]auth.Token, error) {
+	rows, err := s.tx.query(ctx, authTokenSelect+` WHERE api_tokens.user_id = $1 ORDER BY api_tokens.id DESC`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("find tokens: %w", err)
+	}
+	defer rows.Close()
+	out := []auth.Token{}
+	for rows.Next() {
+		t, err := scanAuthToken(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t.Token)
+	}
+	return out, mapError(rows.Err())
+}
+
+// RevokeToken marks a token revoked, once.
+func (s *authStore) RevokeToken(ctx context.Context, id int64, at time.Time) error {
+	_, err := s.tx.exec(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, At(at), id)
+	return err
+}
+
+// TouchToken records a use unless one after notBefore is recorded; the
+// condition in the UPDATE keeps concurrent requests to one write.
+func (s *authStore) TouchToken(ctx context.Context, id int64, at, notBefore time.Time) error {
+	_, err := s.tx.exec(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at <= $3)`,
+		At(at), id, At(notBefore))
+	return err
+}
+
+func (s *authStore) findOneToken(ctx context.Context, where string, arg any) (auth.StoredToken, error) {
+	t, err := scanAuthToken(s.tx.queryRow(ctx, authTokenSelect+where, arg))
+	return t, err
+}
+
+func scanAuthToken(sc interface{ Scan(...any) error }) (auth.StoredToken, error) {
+	var t auth.StoredToken
+	var expires, used, revoked time.Time
+	err := sc.Scan(&t.ID, &t.UserID, &t.Name, &t.Username, scanTime(&t.CreatedAt), scanTime(&expires), scanTime(&used), scanTime(&revoked))
+	if err != nil {
+		return auth.StoredToken{}, mapError(err)
+	}
+	t.ExpiresAt, t.LastUsedAt, t.RevokedAt = authTimePtr(expires), authTimePtr(used), authTimePtr(revoked)
+	return t, nil
+}

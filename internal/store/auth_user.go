@@ -1,0 +1,360 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/rampart-itsm/rampart/internal/auth"
+	"github.com/rampart-itsm/rampart/internal/errs"
+)
+
+const authUserColumns = `users.id, users.username, users.display_name, users.email, users.must_change_password, users.disabled, users.created_at, users.updated_at`
+
+// CountUsers counts every user.
+func (s *authStore) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	err := s.tx.queryRow(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
+	return n, mapError(err)
+}
+
+// InsertUser stores a user with roles and teams (by name).
+func (s *authStore) InsertUser(ctx context.Context, u auth.User, passwordHash string) (auth.User, error) {
+	now := s.tx.now
+	err := s.tx.queryRow(ctx, `INSERT INTO users (username, display_name, email, password_hash, must_change_password, disabled, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`,
+		u.Username, u.DisplayName, u.Email, passwordHash, u.MustChangePassword, u.Disabled, At(now)).Scan(&u.ID)
+	if err != nil {
+		return auth.User{}, mapError(fmt.Errorf("insert user: %w", err))
+	}
+	if err := s.setUserRoles(ctx, u.ID, u.Roles); err != nil {
+		return auth.User{}, err
+	}
+	if err := s.setUserTeams(ctx, u.ID, u.Teams); err != nil {
+		return auth.User{}, err
+	}
+	return s.findOneUser(ctx, "users.id = $1", u.ID)
+}
+
+// FindAccount returns a user by username with the password hash.
+func (s *authStore) FindAccount(ctx context.Context, username string) (auth.Account, error) {
+	return s.findOneAccount(ctx, "users.username = $1", username)
+}
+
+// FindAccountByID returns a user by id with the password hash.
+func (s *authStore) FindAccountByID(ctx context.Context, id int64) (auth.Account, error) {
+	return s.findOneAccount(ctx, "users.id = $1", id)
+}
+
+// FindUser returns a user by username when it lies within scope sc.
+func (s *authStore) FindUser(ctx context.Context, sc auth.Scope, username string) (auth.User, error) {
+	var q query
+	q.and("users.username = " + q.arg(username))
+	q.and(scopePredicate(&q, sc, "users.id"))
+	accts, err := s.loadUsers(ctx, false, q.whereClause(), q.args...)
+	if err != nil {
+		return auth.User{}, err
+	}
+	if len(accts) == 0 {
+		return auth.User{}, errs.E(errs.NotFound, "no user named %q", username)
+	}
+	return accts[0].User, nil
+}
+
+// FindUsers lists users within scope sc matching f, ordered by username.
+func (s *authStore) FindUsers(ctx context.Context, sc auth.Scope, f auth.UserFilter) (auth.UserPage, error) {
+	var q query
+	q.and(scopePredicate(&q, sc, "users.id"))
+	if f.Query != "" {
+		pat := q.arg("%" + likePrefix(strings.ToLower(f.Query)))
+		q.and(`(lower(users.username) LIKE ` + pat + ` ESCAPE '\' OR lower(users.display_name) LIKE ` + pat + ` ESCAPE '\')`)
+	}
+	if f.Role != "" {
+		q.and(`EXISTS (SELECT 1 FROM user_roles fr WHERE fr.user_id = users.id AND fr.role = ` + q.arg(string(f.Role)) + `)`)
+	}
+	if f.Team != "" {
+		q.and(`EXISTS (SELECT 1 FROM team_members fm JOIN teams ft ON ft.id = fm.team_id WHERE fm.user_id = users.id AND ft.name = ` + q.arg(f.Team) + `)`)
+	}
+	if !f.UpdatedSince.IsZero() {
+		q.and("users.updated_at >= " + q.arg(At(f.UpdatedSince)))
+	}
+	var page auth.UserPage
+	if err := s.tx.queryRow(ctx, `SELECT COUNT(*) FROM users`+q.whereClause(), q.args...).Scan(&page.Total); err != nil {
+		return auth.UserPage{}, mapError(fmt.Errorf("count users: %w", err))
+	}
+	if f.Cursor != "" {
+		var after string
+		if err := decodeCursor(f.Cursor, &after); err != nil {
+			return auth.UserPage{}, err
+		}
+		q.and("users.username > " + q.arg(after))
+	}
+	limit := auth.ClampLimit(f.Limit)
+	accts, err := s.loadUsers(ctx, false, q.whereClause()+" ORDER BY users.username LIMIT "+q.arg(limit+1), q.args...)
+	if err != nil {
+		return auth.UserPage{}, err
+	}
+	page.Items = []auth.User{}
+	for i, a := range accts {
+		if i == limit {
+			page.NextCursor = encodeCursor(page.Items[i-1].Username)
+			break
+		}
+		page.Items = append(page.Items, a.User)
+	}
+	return page, nil
+}
+
+// UpdateUser writes the changeable fields, roles and teams of u.
+func (s *authStore) UpdateUser(ctx context.Context, u auth.User) (auth.User, error) {
+	res, err := s.tx.exec(ctx, `UPDATE users SET display_name = $1, email = $2, disabled = $3, must_change_password = $4, updated_at = $5 WHERE id = $6`,
+		u.DisplayName, u.Email, u.Disabled, u.MustChangePassword, At(s.tx.now), u.ID)
+	if err != nil {
+		return auth.User{}, fmt.Errorf("update user: %w", err)
+	}
+	if authAffected(res) == 0 {
+		return auth.User{}, errs.E(errs.NotFound, "no user %q", u.Username)
+	}
+	if err := s.setUserRoles(ctx, u.ID, u.Roles); err != nil {
+		return auth.User{}, err
+	}
+	if err := s.setUserTeams(ctx, u.ID, u.Teams); err != nil {
+		return auth.User{}, err
+	}
+	return s.findOneUser(ctx, "users.id = $1", u.ID)
+}
+
+// SetPassword replaces the password hash and must-change flag.
+func (s *authStore) SetPassword(ctx context.Context, userID int64, hash string, mustChange bool) error {
+	res, err := s.tx.exec(ctx, `UPDATE users SET password_hash = $1, must_change_password = $2, updated_at = $3 WHERE id = $4`,
+		hash, mustChange, At(s.tx.now), userID)
+	if err != nil {
+		return fmt.Errorf("set password: %w", err)
+	}
+	if authAffected(res) == 0 {
+		return errs.E(errs.NotFound, "no user %d", userID)
+	}
+	return nil
+}
+
+// DeleteUser removes a user; foreign keys cascade to roles, memberships,
+// sessions and tokens, and unset CI ownership.
+func (s *authStore) DeleteUser(ctx context.Context, userID int64) error {
+	res, err := s.tx.exec(ctx, `DELETE FROM users WHERE id = $1`, userID)
+	if err != nil {
+		return fmt.Errorf("delete user: %w", err)
+	}
+	if authAffected(res) == 0 {
+		return errs.E(errs.NotFound, "no user %d", userID)
+	}
+	return nil
+}
+
+// LockEnabledAdmins returns the enabled admins' ids. On PostgreSQL FOR
+// UPDATE locks their user and role rows, so a concurrent demotion waits and
+// then re-reads: two admins cannot demote each other at the same moment
+// and leave none. Ordered by id so every caller locks in the same order.
+// SQLite has one writer and needs no lock.
+func (s *authStore) LockEnabledAdmins(ctx context.Context) ([]int64, error) {
+	rows, err := s.tx.query(ctx, `SELECT users.id FROM users JOIN user_roles ON user_roles.user_id = users.id
+		WHERE user_roles.role = $1 AND users.disabled = FALSE ORDER BY users.id`+s.tx.d.ForUpdate, string(auth.RoleAdmin))
+	if err != nil {
+		return nil, fmt.Errorf("lock admins: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, mapError(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, mapError(rows.Err())
+}
+
+// setUserRoles makes the user's roles exactly roles, leaving unchanged
+// rows alone (a row lock someone else holds on them stays meaningful).
+func (s *authStore) setUserRoles(ctx context.Context, userID int64, roles []auth.Role) error {
+	var q query
+	del := `DELETE FROM user_roles WHERE user_id = ` + q.arg(userID)
+	if len(roles) > 0 {
+		names := make([]string, len(roles))
+		for i, r := range roles {
+			names[i] = string(r)
+		}
+		del += ` AND role NOT IN (` + authIn(&q, names) + `)`
+	}
+	if _, err := s.tx.exec(ctx, del, q.args...); err != nil {
+		return fmt.Errorf("set roles: %w", err)
+	}
+	for _, r := range roles {
+		if _, err := s.tx.exec(ctx, `INSERT INTO user_roles (user_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING`, userID, string(r)); err != nil {
+			return fmt.Errorf("set roles: %w", err)
+		}
+	}
+	return nil
+}
+
+// setUserTeams makes the user a member of exactly the named teams.
+func (s *authStore) setUserTeams(ctx context.Context, userID int64, names []string) error {
+	ids, err := s.idsByName(ctx, "teams", "name", "teams", "no team named %q", names)
+	if err != nil {
+		return err
+	}
+	var q query
+	del := `DELETE FROM team_members WHERE user_id = ` + q.arg(userID)
+	if len(ids) > 0 {
+		del += ` AND team_id NOT IN (` + authIn(&q, ids) + `)`
+	}
+	if _, err := s.tx.exec(ctx, del, q.args...); err != nil {
+		return fmt.Errorf("set teams: %w", err)
+	}
+	for _, id := range ids {
+		if _, err := s.tx.exec(ctx, `INSERT INTO team_members (team_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, id, userID); err != nil {
+			return fmt.Errorf("set teams: %w", err)
+		}
+	}
+	return nil
+}
+
+// idsByName resolves names in table.column to ids, failing with a field
+// error naming every unknown one. table and column are constants of this
+// file, never input.
+func (s *authStore) idsByName(ctx context.Context, table, column, field, unknown string, names []string) ([]int64, error) {
+	if len(names) == 0 {
+		return nil, nil
+	}
+	var q query
+	rows, err := s.tx.query(ctx, `SELECT id, `+column+` FROM `+table+` WHERE `+column+` IN (`+authIn(&q, names)+`)`, q.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	found := map[string]int64{}
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, mapError(err)
+		}
+		found[name] = id
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapError(err)
+	}
+	var fe errs.Fields
+	ids := make([]int64, 0, len(names))
+	for _, n := range names {
+		id, ok := found[n]
+		if !ok {
+			fe.Add(field, unknown, n)
+			continue
+		}
+		ids = append(ids, id)
+	}
+	return ids, fe.Err()
+}
+
+func (s *authStore) findOneUser(ctx context.Context, where string, arg any) (auth.User, error) {
+	a, err := s.findOneAccount(ctx, where, arg)
+	return a.User, err
+}
+
+func (s *authStore) findOneAccount(ctx context.Context, where string, arg any) (auth.Account, error) {
+	accts, err := s.loadUsers(ctx, true, " WHERE "+where, arg)
+	if err != nil {
+		return auth.Account{}, err
+	}
+	if len(accts) == 0 {
+		return auth.Account{}, errs.E(errs.NotFound, "no such user")
+	}
+	return accts[0], nil
+}
+
+// loadUsers runs SELECT <user columns> FROM users <rest> and attaches each
+// user's roles and teams with one query each. The password hash is read
+// only when withHash is set (sign-in and password checks).
+func (s *authStore) loadUsers(ctx context.Context, withHash bool, rest string, args ...any) ([]auth.Account, error) {
+	cols := authUserColumns
+	if withHash {
+		cols += ", users.password_hash"
+	}
+	rows, err := s.tx.query(ctx, `SELECT `+cols+` FROM users`+rest, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find users: %w", err)
+	}
+	defer rows.Close()
+	var accts []auth.Account
+	for rows.Next() {
+		var a auth.Account
+		dst := []any{&a.ID, &a.Username, &a.DisplayName, &a.Email, &a.MustChangePassword, &a.Disabled, scanTime(&a.CreatedAt), scanTime(&a.UpdatedAt)}
+		if withHash {
+			dst = append(dst, &a.PasswordHash)
+		}
+		if err := rows.Scan(dst...); err != nil {
+			return nil, mapError(fmt.Errorf("scan user: %w", err))
+		}
+		a.Roles, a.Teams, a.TeamIDs = []auth.Role{}, []string{}, []int64{}
+		accts = append(accts, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, mapError(err)
+	}
+	rows.Close()
+	return accts, s.attachRolesAndTeams(ctx, accts)
+}
+
+func (s *authStore) attachRolesAndTeams(ctx context.Context, accts []auth.Account) error {
+	if len(accts) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*auth.Account, len(accts))
+	ids := make([]int64, len(accts))
+	for i := range accts {
+		byID[accts[i].ID] = &accts[i]
+		ids[i] = accts[i].ID
+	}
+	var q query
+	rows, err := s.tx.query(ctx, `SELECT user_id, role FROM user_roles WHERE user_id IN (`+authIn(&q, ids)+`)`, q.args...)
+	if err != nil {
+		return fmt.Errorf("find roles: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var r string
+		if err := rows.Scan(&id, &r); err != nil {
+			rows.Close()
+			return mapError(err)
+		}
+		byID[id].Roles = append(byID[id].Roles, auth.Role(r))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return mapError(err)
+	}
+	var tq query
+	rows, err = s.tx.query(ctx, `SELECT team_members.user_id, teams.id, teams.name FROM team_members JOIN teams ON teams.id = team_members.team_id
+		WHERE team_members.user_id IN (`+authIn(&tq, ids)+`) ORDER BY teams.name`, tq.args...)
+	if err != nil {
+		return fmt.Errorf("find teams: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var uid, tid int64
+		var name string
+		if err := rows.Scan(&uid, &tid, &name); err != nil {
+			return mapError(err)
+		}
+		a := byID[uid]
+		a.Teams = append(a.Teams, name)
+		a.TeamIDs = append(a.TeamIDs, tid)
+	}
+	for i := range accts {
+		slices.SortFunc(accts[i].Roles, func(a, b auth.Role) int {
+			return slices.Index(auth.AllRoles, a) - slices.Index(auth.AllRoles, b)
+		})
+	}
+	return mapError(rows.Err())
+}

@@ -1,0 +1,211 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/rampart-itsm/rampart/internal/auth"
+	"github.com/rampart-itsm/rampart/internal/cmdb"
+)
+
+// CMDB returns the CMDB store bound to this unit of work.
+func (tx *Tx) CMDB() cmdb.Store { return &cmdbStore{tx: tx} }
+
+var _ cmdb.Tx = (*Tx)(nil)
+
+type cmdbStore struct {
+	tx    *Tx
+	stmts map[string]*sql.Stmt // see queryCached
+}
+
+// ciSelect reads a CI row with its owner's username and support group's
+// name; identifiers and tags come from loadChildren.
+const ciSelect = `SELECT cis.id, cis.key, cis.name, cis.kind, cis.description, cis.environment,
+	cis.owner_id, COALESCE(u.username, ''), cis.support_group_id, COALESCE(g.name, ''),
+	cis.criticality, cis.data_classification, cis.internet_exposed, cis.supplier, cis.lifecycle_status,
+	cis.attributes, cis.version, cis.created_at, cis.updated_at
+	FROM cis LEFT JOIN users u ON u.id = cis.owner_id LEFT JOIN teams g ON g.id = cis.support_group_id`
+
+func scanCI(sc interface{ Scan(...any) error }) (*cmdb.CI, error) {
+	var ci cmdb.CI
+	var owner, group sql.NullInt64
+	var kind, attrs string
+	err := sc.Scan(&ci.ID, &ci.Key, &ci.Name, &kind, &ci.Description, &ci.Environment,
+		&owner, &ci.Owner, &group, &ci.SupportGroup,
+		&ci.Criticality, &ci.DataClassification, &ci.InternetExposed, &ci.Supplier, &ci.LifecycleStatus,
+		&attrs, &ci.Version, scanTime(&ci.CreatedAt), scanTime(&ci.UpdatedAt))
+	if err != nil {
+		return nil, mapError(err)
+	}
+	ci.Kind = cmdb.Kind(kind)
+	ci.OwnerID, ci.SupportGroupID = owner.Int64, group.Int64
+	ci.Attributes = map[string]any{}
+	if err := json.Unmarshal([]byte(attrs), &ci.Attributes); err != nil {
+		return nil, fmt.Errorf("CI %s attributes: %w", ci.Key, err)
+	}
+	ci.Tags = []string{}
+	return &ci, nil
+}
+
+// FindCIByKey returns one CI visible in scope.
+func (s *cmdbStore) FindCIByKey(ctx context.Context, key string, scope auth.Scope) (cmdb.CI, error) {
+	var q query
+	q.and("cis.key = " + q.arg(key))
+	q.and(scopePredicate(&q, scope, "cis.owner_id"))
+	ci, err := scanCI(s.tx.queryRow(ctx, ciSelect+q.whereClause(), q.args...))
+	if err != nil {
+		return cmdb.CI{}, err
+	}
+	if err := s.loadChildren(ctx, []*cmdb.CI{ci}); err != nil {
+		return cmdb.CI{}, err
+	}
+	return *ci, nil
+}
+
+// FindCIsByID loads CIs by id in batches.
+func (s *cmdbStore) FindCIsByID(ctx context.Context, ids []int64) (map[int64]*cmdb.CI, error) {
+	out := make(map[int64]*cmdb.CI, len(ids))
+	var all []*cmdb.CI
+	err := batches(ids, s.tx.inBatch(), func(part []int64) error {
+		var q query
+		q.and("cis.id IN " + inList(&q, part))
+		rows, err := s.queryCached(ctx, ciSelect+q.whereClause(), q.args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			ci, err := scanCI(rows)
+			if err != nil {
+				return err
+			}
+			out[ci.ID] = ci
+			all = append(all, ci)
+		}
+		return mapError(rows.Err())
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, s.loadChildren(ctx, all)
+}
+
+// loadChildren fills identifiers and tags of the given CIs, a batch of
+// CIs per query.
+func (s *cmdbStore) loadChildren(ctx context.Context, cis []*cmdb.CI) error {
+	byID := make(map[int64]*cmdb.CI, len(cis))
+	ids := make([]int64, len(cis))
+	for i, ci := range cis {
+		byID[ci.ID], ids[i] = ci, ci.ID
+	}
+	return batches(ids, s.tx.inBatch(), func(part []int64) error {
+		var q query
+		in := inList(&q, part)
+		rows, err := s.queryCached(ctx, `SELECT ci_id, kind, value FROM ci_identifiers WHERE ci_id IN `+in+
+			` ORDER BY ci_id, kind, position, value`, q.args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var v cmdb.IdentifierValue
+			var kind string
+			if err := rows.Scan(&id, &kind, &v.Value); err != nil {
+				return mapError(err)
+			}
+			v.Kind = cmdb.IdentifierKind(kind)
+			byID[id].Identifiers.Add(v)
+		}
+		if err := rows.Err(); err != nil {
+			return mapError(err)
+		}
+		rows.Close()
+		rows, err = s.queryCached(ctx, `SELECT ci_id, tag FROM ci_tags WHERE ci_id IN `+in+` ORDER BY ci_id, tag`, q.args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var tag string
+			if err := rows.Scan(&id, &tag); err != nil {
+				return mapError(err)
+			}
+			byID[id].Tags = append(byID[id].Tags, tag)
+		}
+		return mapError(rows.Err())
+	})
+}
+
+// UserIDs resolves usernames to ids.
+func (s *cmdbStore) UserIDs(ctx context.Context, names []string) (map[string]int64, error) {
+	return s.namesToIDs(ctx, `SELECT username, id FROM users WHERE username IN `, names)
+}
+
+// TeamIDs resolves team names to ids.
+func (s *cmdbStore) TeamIDs(ctx context.Context, names []string) (map[string]int64, error) {
+	return s.namesToIDs(ctx, `SELECT name, id FROM teams WHERE name IN `, names)
+}
+
+func (s *cmdbStore) namesToIDs(ctx context.Context, sqlHead string, names []string) (map[string]int64, error) {
+	out := make(map[string]int64, len(names))
+	err := batches(names, s.tx.inBatch(), func(part []string) error {
+		var q query
+		rows, err := s.queryCached(ctx, sqlHead+inList(&q, part), q.args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var name string
+			var id int64
+			if err := rows.Scan(&name, &id); err != nil {
+				return mapError(err)
+			}
+			out[name] = id
+		}
+		return mapError(rows.Err())
+	})
+	return out, err
+}
+
+// MatchIdentifiers finds which CIs hold the given identifiers, looking up
+// values in batches through the value index and keeping kinds that match.
+func (s *cmdbStore) MatchIdentifiers(ctx context.Context, vals []cmdb.IdentifierValue) ([]cmdb.IdentifierMatch, error) {
+	want := make(map[cmdb.IdentifierValue]bool, len(vals))
+	values := make([]string, 0, len(vals))
+	seen := make(map[string]bool, len(vals))
+	for _, v := range vals {
+		want[v] = true
+		if !seen[v.Value] {
+			seen[v.Value] = true
+			values = append(values, v.Value)
+		}
+	}
+	var out []cmdb.IdentifierMatch
+	err := batches(values, s.tx.inBatch(), func(part []string) error {
+		var q query
+		rows, err := s.queryCached(ctx, `SELECT i.kind, i.value, i.ci_id, c.key FROM ci_identifiers i
+			JOIN cis c ON c.id = i.ci_id WHERE i.value IN `+inList(&q, part), q.args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var m cmdb.IdentifierMatch
+			var kind string
+			if err := rows.Scan(&kind, &m.Value, &m.CIID, &m.CIKey); err != nil {
+				return mapError(err)
+			}
+			m.Kind = cmdb.IdentifierKind(kind)
+			if want[m.IdentifierValue] {
+				out = append(out, m)
+			}
+		}
+		return mapError(rows.Err())
+	})
+	return out, err
+}

@@ -1,0 +1,258 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/rampart-itsm/rampart/internal/cmdb"
+	"github.com/rampart-itsm/rampart/internal/errs"
+)
+
+var ciColumns = []string{"key", "name", "name_lower", "kind", "description", "environment", "owner_id",
+	"support_group_id", "criticality", "data_classification", "internet_exposed", "supplier", "lifecycle_status",
+	"attributes", "version", "created_at", "updated_at"}
+
+// InsertCIs inserts CIs, then all their identifiers, then all their tags,
+// each table in batches.
+func (s *cmdbStore) InsertCIs(ctx context.Context, cis []*cmdb.CI) error {
+	if len(cis) == 0 {
+		return nil
+	}
+	attrs := make([]string, len(cis))
+	for i, ci := range cis {
+		b, err := json.Marshal(ci.Attributes)
+		if err != nil {
+			return fmt.Errorf("CI %s attributes: %w", ci.Key, err)
+		}
+		if ci.Attributes == nil {
+			b = []byte("{}")
+		}
+		attrs[i] = string(b)
+	}
+	byKey := make(map[string]*cmdb.CI, len(cis))
+	for _, ci := range cis {
+		byKey[ci.Key] = ci
+	}
+	// RETURNING key too: PostgreSQL does not promise that a multi-row
+	// INSERT returns rows in VALUES order.
+	in := s.tx.newInserter("cis", ciColumns, " RETURNING id, key")
+	defer in.close()
+	err := in.run(ctx, len(cis), func(i int, dst []any) []any {
+		ci := cis[i]
+		return append(dst, ci.Key, ci.Name, nameLower(ci.Name), string(ci.Kind), ci.Description, ci.Environment,
+			nullID(ci.OwnerID), nullID(ci.SupportGroupID), ci.Criticality, ci.DataClassification, ci.InternetExposed,
+			ci.Supplier, ci.LifecycleStatus, attrs[i], ci.Version, At(ci.CreatedAt), At(ci.UpdatedAt))
+	}, func(rows *sql.Rows) error {
+		var id int64
+		var key string
+		if err := rows.Scan(&id, &key); err != nil {
+			return mapError(err)
+		}
+		if ci := byKey[key]; ci != nil {
+			ci.ID = id
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	var idents []identRow
+	var tags []tagRow
+	for _, ci := range cis {
+		idents = appendIdentRows(idents, ci.ID, ci.Identifiers)
+		for _, t := range ci.Tags {
+			tags = append(tags, tagRow{ci.ID, t})
+		}
+	}
+	if err := s.insertIdentifiers(ctx, idents); err != nil {
+		return err
+	}
+	return s.insertTags(ctx, tags)
+}
+
+type identRow struct {
+	ciID     int64
+	v        cmdb.IdentifierValue
+	position int
+}
+
+type tagRow struct {
+	ciID int64
+	tag  string
+}
+
+func appendIdentRows(dst []identRow, ciID int64, ids cmdb.Identifiers) []identRow {
+	pos := map[cmdb.IdentifierKind]int{}
+	for _, v := range ids.Values() {
+		dst = append(dst, identRow{ciID, v, pos[v.Kind]})
+		pos[v.Kind]++
+	}
+	return dst
+}
+
+func (s *cmdbStore) insertIdentifiers(ctx context.Context, rows []identRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	in := s.tx.newInserter("ci_identifiers", []string{"ci_id", "kind", "value", "position"}, "")
+	defer in.close()
+	err := in.run(ctx, len(rows), func(i int, dst []any) []any {
+		r := rows[i]
+		return append(dst, r.ciID, string(r.v.Kind), r.v.Value, r.position)
+	}, nil)
+	if errs.Is(err, errs.Conflict) {
+		return &errs.Error{Kind: errs.Conflict, Message: "an identifier already belongs to another CI",
+			Fields: []errs.FieldError{{Field: "identifiers", Message: "already in use"}}, Err: err}
+	}
+	return err
+}
+
+func (s *cmdbStore) insertTags(ctx context.Context, rows []tagRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	in := s.tx.newInserter("ci_tags", []string{"ci_id", "tag"}, "")
+	defer in.close()
+	return in.run(ctx, len(rows), func(i int, dst []any) []any {
+		return append(dst, rows[i].ciID, rows[i].tag)
+	}, nil)
+}
+
+// UpdateCIs writes each change. The version check in the WHERE clause is
+// what makes concurrent edits fail with Conflict instead of one silently
+// overwriting the other: on PostgreSQL the UPDATE waits for a concurrent
+// writer of the row and then re-checks the version.
+func (s *cmdbStore) UpdateCIs(ctx context.Context, changes []cmdb.CIChange) error {
+	if len(changes) == 0 {
+		return nil
+	}
+	st, err := s.tx.prepare(ctx, `UPDATE cis SET name = $1, name_lower = $2, kind = $3, description = $4,
+		environment = $5, owner_id = $6, support_group_id = $7, criticality = $8, data_classification = $9,
+		internet_exposed = $10, supplier = $11, lifecycle_status = $12, attributes = $13, version = $14,
+		updated_at = $15 WHERE id = $16 AND version = $17`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	var addIdents []identRow
+	var dropIdents []identRow
+	var moveIdents []identRow
+	var addTags, dropTags []tagRow
+	for _, ch := range changes {
+		ci := ch.After
+		attrs, err := json.Marshal(ci.Attributes)
+		if err != nil {
+			return fmt.Errorf("CI %s attributes: %w", ci.Key, err)
+		}
+		if ci.Attributes == nil {
+			attrs = []byte("{}")
+		}
+		res, err := st.ExecContext(ctx, ci.Name, nameLower(ci.Name), string(ci.Kind), ci.Description, ci.Environment,
+			nullID(ci.OwnerID), nullID(ci.SupportGroupID), ci.Criticality, ci.DataClassification, ci.InternetExposed,
+			ci.Supplier, ci.LifecycleStatus, string(attrs), ci.Version, At(ci.UpdatedAt), ch.Before.ID, ch.Before.Version)
+		if err != nil {
+			return mapError(fmt.Errorf("update CI %s: %w", ch.Before.Key, err))
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return mapError(err)
+		} else if n == 0 {
+			return errs.E(errs.Conflict, "%s was changed by someone else: reload and try again", ch.Before.Key)
+		}
+		ci.ID = ch.Before.ID
+		a, d, m := diffIdentifiers(ci.ID, ch.Before.Identifiers, ci.Identifiers)
+		addIdents, dropIdents, moveIdents = append(addIdents, a...), append(dropIdents, d...), append(moveIdents, m...)
+		at, dt := diffTags(ci.ID, ch.Before.Tags, ci.Tags)
+		addTags, dropTags = append(addTags, at...), append(dropTags, dt...)
+	}
+	// Removed identifiers go first, so one moved between kinds or CIs in
+	// this batch does not collide with itself.
+	if err := s.execEach(ctx, `DELETE FROM ci_identifiers WHERE kind = $1 AND value = $2 AND ci_id = $3`, len(dropIdents),
+		func(i int) []any { r := dropIdents[i]; return []any{string(r.v.Kind), r.v.Value, r.ciID} }); err != nil {
+		return err
+	}
+	if err := s.execEach(ctx, `UPDATE ci_identifiers SET position = $1 WHERE kind = $2 AND value = $3 AND ci_id = $4`, len(moveIdents),
+		func(i int) []any { r := moveIdents[i]; return []any{r.position, string(r.v.Kind), r.v.Value, r.ciID} }); err != nil {
+		return err
+	}
+	if err := s.insertIdentifiers(ctx, addIdents); err != nil {
+		return err
+	}
+	if err := s.execEach(ctx, `DELETE FROM ci_tags WHERE ci_id = $1 AND tag = $2`, len(dropTags),
+		func(i int) []any { return []any{dropTags[i].ciID, dropTags[i].tag} }); err != nil {
+		return err
+	}
+	return s.insertTags(ctx, addTags)
+}
+
+// diffIdentifiers lists identifiers to add, drop, and keep at a new
+// position.
+func diffIdentifiers(ciID int64, before, after cmdb.Identifiers) (add, drop, move []identRow) {
+	old := map[cmdb.IdentifierValue]int{}
+	for _, r := range appendIdentRows(nil, ciID, before) {
+		old[r.v] = r.position
+	}
+	for _, r := range appendIdentRows(nil, ciID, after) {
+		pos, ok := old[r.v]
+		switch {
+		case !ok:
+			add = append(add, r)
+		case pos != r.position:
+			move = append(move, r)
+		}
+		delete(old, r.v)
+	}
+	for v, pos := range old {
+		drop = append(drop, identRow{ciID, v, pos})
+	}
+	return add, drop, move
+}
+
+func diffTags(ciID int64, before, after []string) (add, drop []tagRow) {
+	old := map[string]bool{}
+	for _, t := range before {
+		old[t] = true
+	}
+	for _, t := range after {
+		if !old[t] {
+			add = append(add, tagRow{ciID, t})
+		}
+		delete(old, t)
+	}
+	for t := range old {
+		drop = append(drop, tagRow{ciID, t})
+	}
+	return add, drop
+}
+
+// execEach runs one prepared statement n times.
+func (s *cmdbStore) execEach(ctx context.Context, sqlText string, n int, args func(i int) []any) error {
+	if n == 0 {
+		return nil
+	}
+	st, err := s.tx.prepare(ctx, sqlText)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for i := 0; i < n; i++ {
+		if _, err := st.ExecContext(ctx, args(i)...); err != nil {
+			return mapError(err)
+		}
+	}
+	return nil
+}
+
+// DeleteCI deletes one CI; foreign keys cascade to its identifiers, tags
+// and relations.
+func (s *cmdbStore) DeleteCI(ctx context.Context, id int64) error {
+	res, err := s.tx.exec(ctx, `DELETE FROM cis WHERE id = $1`, id)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errs.E(errs.NotFound, "not found")
+	}
+	return nil
+}

@@ -1,0 +1,87 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/rampart-itsm/rampart/internal/cmdb"
+)
+
+// InsertImport stores an import report; its rows go into the report column
+// as JSON, the counts into columns so lists need not parse it.
+func (s *cmdbStore) InsertImport(ctx context.Context, r *cmdb.ImportReport) error {
+	rows := r.Rows
+	if rows == nil {
+		rows = []cmdb.ImportRow{}
+	}
+	body, err := json.Marshal(rows)
+	if err != nil {
+		return fmt.Errorf("import report: %w", err)
+	}
+	_, err = s.tx.exec(ctx, `INSERT INTO imports (key, format, filename, actor, created, updated, unchanged, rejected, report, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		r.Key, r.Format, r.Filename, r.Actor, r.Created, r.Updated, r.Unchanged, r.Rejected, string(body), At(r.CreatedAt))
+	return err
+}
+
+const importColumns = `id, key, format, filename, actor, created, updated, unchanged, rejected, created_at`
+
+func scanImport(sc interface{ Scan(...any) error }, extra ...any) (cmdb.ImportReport, int64, error) {
+	var r cmdb.ImportReport
+	var id int64
+	dst := append([]any{&id, &r.Key, &r.Format, &r.Filename, &r.Actor, &r.Created, &r.Updated, &r.Unchanged,
+		&r.Rejected, scanTime(&r.CreatedAt)}, extra...)
+	err := sc.Scan(dst...)
+	return r, id, mapError(err)
+}
+
+// FindImports lists reports newest first; the cursor is the last id seen.
+func (s *cmdbStore) FindImports(ctx context.Context, cursor string, limit int) ([]cmdb.ImportReport, string, error) {
+	var q query
+	if cursor != "" {
+		var after int64
+		if err := decodeCursor(cursor, &after); err != nil {
+			return nil, "", err
+		}
+		q.and("id < " + q.arg(after))
+	}
+	rows, err := s.tx.query(ctx, `SELECT `+importColumns+` FROM imports`+q.whereClause()+
+		` ORDER BY id DESC LIMIT `+strconv.Itoa(limit+1), q.args...)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	var out []cmdb.ImportReport
+	var ids []int64
+	for rows.Next() {
+		r, id, err := scanImport(rows)
+		if err != nil {
+			return nil, "", err
+		}
+		out, ids = append(out, r), append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", mapError(err)
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = encodeCursor(ids[limit-1])
+	}
+	return out, next, nil
+}
+
+// FindImportByKey returns one report with its rows.
+func (s *cmdbStore) FindImportByKey(ctx context.Context, key string) (cmdb.ImportReport, error) {
+	var body string
+	r, _, err := scanImport(s.tx.queryRow(ctx, `SELECT `+importColumns+`, report FROM imports WHERE key = $1`, key), &body)
+	if err != nil {
+		return cmdb.ImportReport{}, err
+	}
+	if err := json.Unmarshal([]byte(body), &r.Rows); err != nil {
+		return cmdb.ImportReport{}, fmt.Errorf("import %s report: %w", key, err)
+	}
+	return r, nil
+}

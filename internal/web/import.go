@@ -1,0 +1,117 @@
+package web
+
+import (
+	"net/http"
+	"path/filepath"
+	"strings"
+
+	"github.com/rampart-itsm/rampart/internal/auth"
+	"github.com/rampart-itsm/rampart/internal/cmdb"
+	"github.com/rampart-itsm/rampart/internal/cmdb/importer"
+	"github.com/rampart-itsm/rampart/internal/errs"
+)
+
+const importPageSize = 50
+
+// importListView is the imports page: the upload form and past imports.
+type importListView struct {
+	layout
+	Format   string
+	Strict   bool
+	Errors   fieldErrors
+	Imports  []cmdb.ImportReport
+	NextURL  string
+	PrevURL  string
+	FirstURL string
+}
+
+// importList shows past imports, newest first, and the upload form to
+// those who may run one.
+func (s *server) importList(w http.ResponseWriter, r *http.Request, rq *request) error {
+	v, err := s.importListView(r, rq)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "import_list", v)
+}
+
+func (s *server) importListView(r *http.Request, rq *request) (importListView, error) {
+	q := r.URL.Query()
+	list, next, err := s.CMDB.FindImports(r.Context(), rq.P, q.Get("cursor"), importPageSize)
+	if err != nil {
+		return importListView{}, err
+	}
+	v := importListView{layout: s.frame(r, rq, "Imports", "imports"), Format: "auto", Imports: list}
+	v.FirstURL, v.PrevURL, v.NextURL = pageLinks("/imports", q, next)
+	return v, nil
+}
+
+// importRun parses an uploaded discovery file and reconciles it with the
+// CMDB in one transaction, then shows the report. A file that cannot be
+// parsed, or a strict import with rejected rows, changes nothing and is
+// explained on the form.
+func (s *server) importRun(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if err := rq.P.Require(auth.ImportRun); err != nil {
+		return err
+	}
+	if r.MultipartForm != nil {
+		defer r.MultipartForm.RemoveAll() //nolint:errcheck // temporary files only
+	}
+	format, strict := r.PostFormValue("format"), r.PostFormValue("strict") != ""
+	fail := func(fe fieldErrors) error {
+		v, err := s.importListView(r, rq)
+		if err != nil {
+			return err
+		}
+		v.Format, v.Strict, v.Errors = format, strict, fe
+		return s.render(w, http.StatusUnprocessableEntity, "import_list", v)
+	}
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		return fail(fieldErrors{"file": {"choose a file to import"}})
+	}
+	defer file.Close()
+	if format == "" || format == "auto" {
+		if format = formatFromName(hdr.Filename); format == "" {
+			return fail(fieldErrors{"format": {"cannot tell the format from the file name; choose one"}})
+		}
+	}
+	cands, err := importer.Parse(format, file)
+	if err == nil {
+		var rep cmdb.ImportReport
+		rep, err = s.CMDB.Import(r.Context(), rq.P, cmdb.ImportRequest{Format: format, Filename: filepath.Base(hdr.Filename), Candidates: cands, Strict: strict})
+		if err == nil {
+			return redirect(w, r, "/imports/"+rep.Key, "")
+		}
+		if errs.Is(err, errs.Invalid) && len(rep.Rows) > 0 {
+			// A strict import refused: show what would have happened and
+			// why, with nothing applied.
+			v := s.importShowView(r, rq, rep)
+			v.Refused = true
+			return s.render(w, http.StatusUnprocessableEntity, "import_show", v)
+		}
+	}
+	if errs.Is(err, errs.Invalid) || errs.Is(err, errs.TooLarge) {
+		fe := fieldErrors{}
+		e, _ := errs.As(err)
+		fe.add("file", e.Message)
+		for _, f := range e.Fields {
+			fe.add("file", f.Field+": "+f.Message)
+		}
+		return fail(fe)
+	}
+	return err
+}
+
+// formatFromName guesses the import format from a file's extension.
+func formatFromName(name string) string {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".xml":
+		return "nmap"
+	case ".csv":
+		return "csv"
+	case ".json", ".ndjson":
+		return "json"
+	}
+	return ""
+}

@@ -1,0 +1,96 @@
+package web_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/rampart-itsm/rampart/internal/auth"
+)
+
+const importCSV = `name,kind,ips,business_criticality
+web-01,server,10.0.0.1,3
+db-01,database,10.0.0.2,4
+broken,spaceship,10.0.0.3,3
+`
+
+func TestImportPageShowsTheReport(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		e.user("ann", auth.RoleAgent)
+		c := e.login("ann")
+		if c.mustGet("/imports").Find("#import-form").Length() != 1 {
+			t.Fatal("no upload form for an agent")
+		}
+
+		rec := c.upload("/imports", map[string]string{"format": "auto"}, "assets.csv", []byte(importCSV))
+		wantStatus(t, rec, http.StatusSeeOther)
+		doc := c.mustGet(location(rec))
+		counts := map[string]string{}
+		doc.Find("#import-counts [data-count]").Each(func(_ int, s *goquery.Selection) {
+			counts[s.AttrOr("data-count", "")] = s.Text()
+		})
+		if counts["created"] != "2" || counts["rejected"] != "1" || counts["updated"] != "0" {
+			t.Fatalf("counts %v", counts)
+		}
+		rej := doc.Find("#rejected-rows tbody tr")
+		if rej.Length() != 1 || !strings.Contains(rej.Find("ul.reasons").Text(), "kind") {
+			t.Fatalf("rejected rows: %q", rej.Text())
+		}
+		if doc.Find("#applied-rows a[href^='/cis/CI-']").Length() != 2 {
+			t.Error("applied rows do not link their CIs")
+		}
+
+		// The second run of the same file changes nothing, and is listed.
+		rec = c.upload("/imports", map[string]string{"format": "csv"}, "assets.csv", []byte(importCSV))
+		wantStatus(t, rec, http.StatusSeeOther)
+		doc = c.mustGet(location(rec))
+		if got := doc.Find(`[data-count=unchanged]`).Text(); got != "2" {
+			t.Errorf("second run: unchanged %q", got)
+		}
+		if n := c.mustGet("/imports").Find("#import-table tbody a[href^='/imports/IMP-']").Length(); n != 2 {
+			t.Errorf("%d imports listed, want 2", n)
+		}
+		if e.count() != 2 {
+			t.Fatalf("%d CIs after two imports, want 2", e.count())
+		}
+	})
+}
+
+func TestStrictImportAppliesNothing(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		e.user("ann", auth.RoleAgent)
+		c := e.login("ann")
+		rec := c.upload("/imports", map[string]string{"format": "csv", "strict": "1"}, "assets.csv", []byte(importCSV))
+		wantStatus(t, rec, http.StatusUnprocessableEntity)
+		doc := parse(t, rec)
+		if doc.Find("#strict-refused").Length() != 1 || doc.Find("#rejected-rows tbody tr").Length() != 1 {
+			t.Fatal("strict refusal not explained")
+		}
+		if e.count() != 0 {
+			t.Fatal("strict import applied rows")
+		}
+	})
+}
+
+func TestUnparsableUploadIsExplained(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		e.user("ann", auth.RoleAgent)
+		c := e.login("ann")
+		for _, tc := range []struct{ format, name, body string }{
+			{"csv", "x.csv", "color,shape\nred,round\n"},
+			{"nmap", "scan.xml", "<nmaprun><host>"},
+			{"auto", "notes.txt", "hello"},
+		} {
+			rec := c.upload("/imports", map[string]string{"format": tc.format}, tc.name, []byte(tc.body))
+			wantStatus(t, rec, http.StatusUnprocessableEntity)
+			if parse(t, rec).Find("#import-form .ferr").Length() == 0 {
+				t.Errorf("%s: no message on the form", tc.name)
+			}
+		}
+		if e.count() != 0 {
+			t.Fatal("a broken file created CIs")
+		}
+	})
+}

@@ -1,0 +1,49 @@
+package web
+
+import (
+	"html/template"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/rampart-itsm/rampart/internal/audit/auditlog"
+	"github.com/rampart-itsm/rampart/internal/auth"
+	"github.com/rampart-itsm/rampart/internal/clock"
+	"github.com/rampart-itsm/rampart/internal/cmdb"
+	"github.com/rampart-itsm/rampart/internal/jobs"
+)
+
+// Deps are the services the UI calls; the same set the JSON API gets.
+type Deps struct {
+	CMDB     *cmdb.Service
+	Auth     *auth.Service
+	Audit    *auditlog.Service
+	Jobs     *jobs.Service // may be nil; the UI does not use it yet
+	Logger   *slog.Logger  // nil: logs are discarded
+	Registry *prometheus.Registry
+	Clock    clock.Clock
+	// Secure marks cookies Secure; set it when Rampart is served over HTTPS.
+	Secure bool
+}
+
+// server holds what every page handler needs.
+type server struct {
+	Deps
+	pages map[string]*template.Template
+	log   *slog.Logger
+}
+
+// New returns the handler for every UI path. The application mounts it at
+// "/" next to the JSON API.
+func New(d Deps) http.Handler {
+	s := &server{Deps: d, pages: loadTemplates(), log: d.Logger}
+	if s.log == nil {
+		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if s.Clock == nil {
+		s.Clock = clock.Real{}
+	}
+	return s.routes()
+}
