@@ -16,12 +16,17 @@ const (
 	jobVerifyAudit   = "audit.verify_chain"
 )
 
+// registerJobs wires housekeeping jobs and the metrics they feed.
 func (a *App) registerJobs() {
 	chainOK := prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "rampart_audit_chain_ok",
 		Help: "1 when the last scheduled verification of the audit hash chain passed, 0 when it found a break.",
 	})
-	a.Registry.MustRegister(chainOK)
+	loginFailures := prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "rampart_login_failures_total",
+		Help: "Failed sign-ins answered by this process; a rise means password guessing.",
+	}, func() float64 { return float64(a.Auth.LoginFailures()) })
+	a.Registry.MustRegister(chainOK, loginFailures)
 	a.Runner.Handle(jobPurgeSessions, func(ctx context.Context, _ jobs.Job) error {
 		n, err := a.Auth.PurgeSessions(ctx)
 		if err == nil && n > 0 {

@@ -42,7 +42,7 @@ func (f *Fake) Now() time.Time {
 // Advance moves the fake time forward by d.
 func (f *Fake) Advance(d time.Duration) {
 	f.mu.Lock()
-	f.now = f.now.Add(d)
+	f.now = Normalize(f.now.Add(d))
 	f.mu.Unlock()
 }
 

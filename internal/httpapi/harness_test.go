@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -219,5 +218,3 @@ func (e *env) session(user string) (id, csrf string) {
 	}
 	return id, sess.CSRFToken
 }
-
-var _ = time.Second

@@ -172,40 +172,41 @@ func (s *cmdbStore) namesToIDs(ctx context.Context, sqlHead string, names []stri
 	return out, err
 }
 
-// MatchIdentifiers finds which CIs hold the given identifiers, looking up
-// values in batches through the value index and keeping kinds that match.
+// MatchIdentifiers finds which CIs hold the given identifiers: one IN list
+// per kind and batch, each a range of primary key (kind, value) lookups.
 func (s *cmdbStore) MatchIdentifiers(ctx context.Context, vals []cmdb.IdentifierValue) ([]cmdb.IdentifierMatch, error) {
-	want := make(map[cmdb.IdentifierValue]bool, len(vals))
-	values := make([]string, 0, len(vals))
-	seen := make(map[string]bool, len(vals))
+	byKind := map[cmdb.IdentifierKind][]string{}
+	seen := make(map[cmdb.IdentifierValue]bool, len(vals))
 	for _, v := range vals {
-		want[v] = true
-		if !seen[v.Value] {
-			seen[v.Value] = true
-			values = append(values, v.Value)
+		if !seen[v] {
+			seen[v] = true
+			byKind[v.Kind] = append(byKind[v.Kind], v.Value)
 		}
 	}
 	var out []cmdb.IdentifierMatch
-	err := batches(values, s.tx.inBatch(), func(part []string) error {
-		var q query
-		rows, err := s.queryCached(ctx, `SELECT i.kind, i.value, i.ci_id, c.key FROM ci_identifiers i
-			JOIN cis c ON c.id = i.ci_id WHERE i.value IN `+inList(&q, part), q.args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var m cmdb.IdentifierMatch
-			var kind string
-			if err := rows.Scan(&kind, &m.Value, &m.CIID, &m.CIKey); err != nil {
-				return mapError(err)
+	for _, kind := range cmdb.IdentifierKinds {
+		err := batches(byKind[kind], s.tx.inBatch(), func(part []string) error {
+			var q query
+			q.and("i.kind = " + q.arg(string(kind)))
+			q.and("i.value IN " + inList(&q, part))
+			rows, err := s.queryCached(ctx, `SELECT i.value, i.ci_id, c.key FROM ci_identifiers i
+				JOIN cis c ON c.id = i.ci_id`+q.whereClause(), q.args...)
+			if err != nil {
+				return err
 			}
-			m.Kind = cmdb.IdentifierKind(kind)
-			if want[m.IdentifierValue] {
+			defer rows.Close()
+			for rows.Next() {
+				m := cmdb.IdentifierMatch{IdentifierValue: cmdb.IdentifierValue{Kind: kind}}
+				if err := rows.Scan(&m.Value, &m.CIID, &m.CIKey); err != nil {
+					return mapError(err)
+				}
 				out = append(out, m)
 			}
+			return mapError(rows.Err())
+		})
+		if err != nil {
+			return nil, err
 		}
-		return mapError(rows.Err())
-	})
-	return out, err
+	}
+	return out, nil
 }

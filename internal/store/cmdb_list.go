@@ -24,13 +24,9 @@ func (s *cmdbStore) FindCIs(ctx context.Context, f cmdb.Filter, scope auth.Scope
 	q.and(scopePredicate(&q, scope, "cis.owner_id"))
 	if f.Query != "" {
 		lower := strings.ToLower(f.Query)
-		idRanges := []string{prefixRange(&q, "value", lower)}
-		if f.Query != lower { // serials and cloud ids keep their case
-			idRanges = append(idRanges, prefixRange(&q, "value", f.Query))
-		}
 		q.and("(" + prefixRange(&q, "cis.name_lower", lower) +
 			" OR cis.key = " + q.arg(strings.ToUpper(f.Query)) +
-			" OR cis.id IN (SELECT ci_id FROM ci_identifiers WHERE " + strings.Join(idRanges, " OR ") + "))")
+			" OR cis.id IN (SELECT ci_id FROM ci_identifiers WHERE " + identifierPrefix(&q, f.Query) + "))")
 	}
 	if f.Kind != "" {
 		q.and("cis.kind = " + q.arg(string(f.Kind)))
@@ -103,6 +99,23 @@ func (s *cmdbStore) FindCIs(ctx context.Context, f cmdb.Filter, scope auth.Scope
 		page.Items[i] = *ci
 	}
 	return page, nil
+}
+
+// identifierPrefix matches identifier values starting with p, one range
+// of the primary key (kind, value) per kind, so the search needs no index
+// of its own (each index costs every import a write per identifier).
+// Serials and cloud ids keep their case, so they are matched as typed too.
+func identifierPrefix(q *query, p string) string {
+	lower := strings.ToLower(p)
+	var terms []string
+	for _, k := range cmdb.IdentifierKinds {
+		kind := q.arg(string(k))
+		terms = append(terms, "(kind = "+kind+" AND "+prefixRange(q, "value", lower)+")")
+		if (k == cmdb.IDSerial || k == cmdb.IDCloud) && p != lower {
+			terms = append(terms, "(kind = "+kind+" AND "+prefixRange(q, "value", p)+")")
+		}
+	}
+	return strings.Join(terms, " OR ")
 }
 
 // prefixRange is "col >= p AND col < p+U+10FFFF": the strings starting

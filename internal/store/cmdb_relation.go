@@ -61,22 +61,25 @@ func (s *cmdbStore) InsertRelations(ctx context.Context, rs []*cmdb.Relation) er
 	for _, r := range rs {
 		byEdge[edge{r.SourceID, r.TargetID, string(r.Type)}] = r
 	}
-	in := s.tx.newInserter("ci_relations", []string{"source_id", "target_id", "type", "created_at"},
-		" RETURNING id, source_id, target_id, type")
+	in := s.tx.newInserter("ci_relations", []string{"source_id", "target_id", "type", "created_at"}, &idSink{
+		returning: " RETURNING id, source_id, target_id, type",
+		scan: func(rows *sql.Rows) error {
+			var id int64
+			var e edge
+			if err := rows.Scan(&id, &e.src, &e.dst, &e.typ); err != nil {
+				return mapError(err)
+			}
+			if r := byEdge[e]; r != nil {
+				r.ID = id
+			}
+			return nil
+		},
+		set: func(i int, id int64) { rs[i].ID = id },
+	})
 	defer in.close()
 	return in.run(ctx, len(rs), func(i int, dst []any) []any {
 		r := rs[i]
 		return append(dst, r.SourceID, r.TargetID, string(r.Type), At(r.CreatedAt))
-	}, func(rows *sql.Rows) error {
-		var id int64
-		var e edge
-		if err := rows.Scan(&id, &e.src, &e.dst, &e.typ); err != nil {
-			return mapError(err)
-		}
-		if r := byEdge[e]; r != nil {
-			r.ID = id
-		}
-		return nil
 	})
 }
 

@@ -35,25 +35,27 @@ func (s *cmdbStore) InsertCIs(ctx context.Context, cis []*cmdb.CI) error {
 	for _, ci := range cis {
 		byKey[ci.Key] = ci
 	}
-	// RETURNING key too: PostgreSQL does not promise that a multi-row
-	// INSERT returns rows in VALUES order.
-	in := s.tx.newInserter("cis", ciColumns, " RETURNING id, key")
+	in := s.tx.newInserter("cis", ciColumns, &idSink{
+		returning: " RETURNING id, key",
+		scan: func(rows *sql.Rows) error {
+			var id int64
+			var key string
+			if err := rows.Scan(&id, &key); err != nil {
+				return mapError(err)
+			}
+			if ci := byKey[key]; ci != nil {
+				ci.ID = id
+			}
+			return nil
+		},
+		set: func(i int, id int64) { cis[i].ID = id },
+	})
 	defer in.close()
 	err := in.run(ctx, len(cis), func(i int, dst []any) []any {
 		ci := cis[i]
 		return append(dst, ci.Key, ci.Name, nameLower(ci.Name), string(ci.Kind), ci.Description, ci.Environment,
 			nullID(ci.OwnerID), nullID(ci.SupportGroupID), ci.Criticality, ci.DataClassification, ci.InternetExposed,
 			ci.Supplier, ci.LifecycleStatus, attrs[i], ci.Version, At(ci.CreatedAt), At(ci.UpdatedAt))
-	}, func(rows *sql.Rows) error {
-		var id int64
-		var key string
-		if err := rows.Scan(&id, &key); err != nil {
-			return mapError(err)
-		}
-		if ci := byKey[key]; ci != nil {
-			ci.ID = id
-		}
-		return nil
 	})
 	if err != nil {
 		return err
@@ -96,12 +98,12 @@ func (s *cmdbStore) insertIdentifiers(ctx context.Context, rows []identRow) erro
 	if len(rows) == 0 {
 		return nil
 	}
-	in := s.tx.newInserter("ci_identifiers", []string{"ci_id", "kind", "value", "position"}, "")
+	in := s.tx.newInserter("ci_identifiers", []string{"ci_id", "kind", "value", "position"}, nil)
 	defer in.close()
 	err := in.run(ctx, len(rows), func(i int, dst []any) []any {
 		r := rows[i]
 		return append(dst, r.ciID, string(r.v.Kind), r.v.Value, r.position)
-	}, nil)
+	})
 	if errs.Is(err, errs.Conflict) {
 		return &errs.Error{Kind: errs.Conflict, Message: "an identifier already belongs to another CI",
 			Fields: []errs.FieldError{{Field: "identifiers", Message: "already in use"}}, Err: err}
@@ -113,11 +115,11 @@ func (s *cmdbStore) insertTags(ctx context.Context, rows []tagRow) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	in := s.tx.newInserter("ci_tags", []string{"ci_id", "tag"}, "")
+	in := s.tx.newInserter("ci_tags", []string{"ci_id", "tag"}, nil)
 	defer in.close()
 	return in.run(ctx, len(rows), func(i int, dst []any) []any {
 		return append(dst, rows[i].ciID, rows[i].tag)
-	}, nil)
+	})
 }
 
 // UpdateCIs writes each change. The version check in the WHERE clause is

@@ -64,7 +64,7 @@ func mapPostgres(pg *pgconn.PgError, err error) error {
 }
 
 // sqliteColumn reads "table.column" out of SQLite's constraint messages.
-var sqliteColumn = regexp.MustCompile(`constraint failed: ([\w.]+(?:, [\w.]+)*)`)
+var sqliteColumn = regexp.MustCompile(`(?:UNIQUE|NOT NULL|CHECK|FOREIGN KEY|PRIMARY KEY) constraint failed: ([\w.]+(?:, [\w.]+)*)`)
 
 func mapSQLite(lite *sqlite.Error, err error) error {
 	field := ""

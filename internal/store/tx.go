@@ -34,7 +34,13 @@ func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
 }
 
 func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx) error) (err error) {
-	opts := &sql.TxOptions{ReadOnly: readOnly && db.Dialect.Name == "postgres"}
+	opts := &sql.TxOptions{}
+	if readOnly && db.Dialect.Name == "postgres" {
+		// REPEATABLE READ gives the whole read one snapshot, so a page and
+		// its total (or a long export) agree. SQLite read transactions
+		// already see one snapshot under WAL.
+		opts = &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
+	}
 	sqlTx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
 		return mapError(fmt.Errorf("begin transaction: %w", err))

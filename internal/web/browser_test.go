@@ -158,6 +158,9 @@ func TestBrowserSignInCreateCIAndImpact(t *testing.T) {
 	do("search for it",
 		chromedp.SendKeys(chromedp.CSS(`input[name=q]`), "orders"),
 		chromedp.Submit(chromedp.CSS(`input[name=q]`)),
+		// "Clear" appears only on the filtered page, so this waits for it
+		// rather than finding the row on the page before.
+		chromedp.WaitVisible(chromedp.CSS(`.filters a[href="/cis"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`tr.ci-row[data-key="`+key+`"]`)),
 	)
 	if n := run(t, ctx, "count rows", chromedp.Evaluate[int](`document.querySelectorAll("tr.ci-row").length`)); n != 1 {

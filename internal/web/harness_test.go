@@ -34,8 +34,10 @@ type env struct {
 	audit *auditlog.Service
 }
 
-// eachEnv runs fn on every backend with a fresh database and UI.
+// eachEnv runs fn on every backend with a fresh database and UI. Tests
+// share nothing but the process, so they run in parallel.
 func eachEnv(t *testing.T, fn func(t *testing.T, e *env)) {
+	t.Parallel()
 	storetest.Each(t, func(t *testing.T, db *store.DB) { fn(t, newEnv(t, db)) })
 }
 

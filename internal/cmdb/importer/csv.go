@@ -25,7 +25,13 @@ import (
 // proceed.
 func ParseCSV(r io.Reader) ([]cmdb.Candidate, error) {
 	src := &source{r: r}
-	cr := csv.NewReader(bufio.NewReaderSize(src, 64<<10))
+	br := bufio.NewReaderSize(src, 64<<10)
+	// Spreadsheets save "CSV UTF-8" with a byte order mark; dropped before
+	// the CSV reader sees it, so a quoted first header cell still parses.
+	if bom, _ := br.Peek(3); string(bom) == "\ufeff" {
+		_, _ = br.Discard(3)
+	}
+	cr := csv.NewReader(br)
 	cr.ReuseRecord = true // each cell is copied into the candidate, so the slice may be reused
 	cr.FieldsPerRecord = 0
 	cr.LazyQuotes = false

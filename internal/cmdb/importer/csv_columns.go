@@ -46,9 +46,6 @@ func resolveHeader(header []string) ([]column, []string) {
 	}
 	for i, h := range header {
 		h = strings.TrimSpace(h)
-		if i == 0 {
-			h = strings.TrimPrefix(h, "\ufeff") // byte order mark written by spreadsheets
-		}
 		lower := strings.ToLower(h)
 		var c column
 		switch {
@@ -78,9 +75,6 @@ func resolveHeader(header []string) ([]column, []string) {
 		}
 		seen[lower] = h
 		cols[i] = c
-	}
-	if len(problems) == 0 && len(seen) == 0 {
-		problems = append(problems, "the header row names no columns")
 	}
 	return cols, problems
 }

@@ -39,7 +39,7 @@ func TestParseCSVValid(t *testing.T) {
 		},
 		{
 			name: "BOM, any case, singular names, quoting, CRLF, empty cells not given",
-			in: "\ufeffName,KIND,IP,Hostname,Description,ATTR.Room,attr.os,Internet_Exposed\r\n" +
+			in: "\ufeff\"Name\",KIND,IP,Hostname,Description,ATTR.Room,attr.os,Internet_Exposed\r\n" +
 				"db-1,Business Service,10.0.0.2,,\"two\r\nlines, and a comma\",,,0\r\n" +
 				",,10.0.0.3,,,B2,,\r\n",
 			want: []cmdb.Candidate{
