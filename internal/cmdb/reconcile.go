@@ -2,6 +2,7 @@ package cmdb
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -311,29 +312,79 @@ func (rc *reconciler) apply(ctx context.Context, tx Tx, p auth.Principal) error 
 		for i, ci := range created {
 			ci.Key, ci.Version, ci.CreatedAt, ci.UpdatedAt = ciKey(first+int64(i)), 1, now, now
 		}
-		if err := tx.CMDB().InsertCIs(ctx, created); err != nil {
-			return err
-		}
 	}
 	for _, ch := range changes {
 		ch.After.Version, ch.After.UpdatedAt = ch.Before.Version+1, now
+	}
+	// The audit states are encoded on another core while the database
+	// takes the rows: for a large import that is a fifth of the work.
+	states := encodeStates(created, changes)
+	if len(created) > 0 {
+		if err := tx.CMDB().InsertCIs(ctx, created); err != nil {
+			return err
+		}
 	}
 	if len(changes) > 0 {
 		if err := tx.CMDB().UpdateCIs(ctx, changes); err != nil {
 			return err
 		}
 	}
-	for _, ci := range created {
-		if err := auditCI(tx, p, audit.ActionCreate, ci.Key, nil, ci); err != nil {
+	st := <-states
+	if st.err != nil {
+		return st.err
+	}
+	for i, ci := range created {
+		rec := audit.Record{Actor: p.Actor(), Action: audit.ActionCreate, Kind: AuditKindCI, Key: ci.Key, After: st.created[i]}
+		if err := tx.Audit().Append(rec); err != nil {
 			return err
 		}
 	}
-	for _, ch := range changes {
-		if err := auditCI(tx, p, audit.ActionUpdate, ch.Before.Key, ch.Before, ch.After); err != nil {
+	for i, ch := range changes {
+		rec := audit.Record{Actor: p.Actor(), Action: audit.ActionUpdate, Kind: AuditKindCI, Key: ch.Before.Key,
+			Before: st.before[i], After: st.after[i]}
+		if err := tx.Audit().Append(rec); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+type encodedStates struct {
+	created, before, after []json.RawMessage
+	err                    error
+}
+
+// encodeStates JSON-encodes, in a goroutine, snapshots of the CIs an
+// import writes, for their audit entries (the audit log stores a
+// json.RawMessage as given). The snapshots are taken first, so the store
+// may set ids on the originals meanwhile.
+func encodeStates(created []*CI, changes []CIChange) <-chan encodedStates {
+	snapCreated := make([]CI, len(created))
+	for i, ci := range created {
+		snapCreated[i] = *ci
+	}
+	snapBefore, snapAfter := make([]CI, len(changes)), make([]CI, len(changes))
+	for i, ch := range changes {
+		snapBefore[i], snapAfter[i] = *ch.Before, *ch.After
+	}
+	out := make(chan encodedStates, 1)
+	go func() {
+		var st encodedStates
+		enc := func(list []CI) []json.RawMessage {
+			res := make([]json.RawMessage, len(list))
+			for i := range list {
+				b, err := json.Marshal(&list[i])
+				if err != nil && st.err == nil {
+					st.err = fmt.Errorf("encode CI %s for the audit log: %w", list[i].Key, err)
+				}
+				res[i] = b
+			}
+			return res
+		}
+		st.created, st.before, st.after = enc(snapCreated), enc(snapBefore), enc(snapAfter)
+		out <- st
+	}()
+	return out
 }
 
 // fillKeys writes the CI keys into the report rows once they are known.

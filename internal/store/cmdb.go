@@ -1,10 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/cmdb"
@@ -103,26 +106,39 @@ func (s *cmdbStore) loadChildren(ctx context.Context, cis []*cmdb.CI) error {
 	return batches(ids, s.tx.inBatch(), func(part []int64) error {
 		var q query
 		in := inList(&q, part)
-		rows, err := s.queryCached(ctx, `SELECT ci_id, kind, value FROM ci_identifiers WHERE ci_id IN `+in+
-			` ORDER BY ci_id, kind, position, value`, q.args...)
+		// Unordered: sorting in SQL would need a temporary b-tree; the
+		// few identifiers of each CI are put in order here instead.
+		rows, err := s.queryCached(ctx, `SELECT ci_id, kind, value, position FROM ci_identifiers WHERE ci_id IN `+in, q.args...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
+		var idents []identRow
+		var kind sql.RawBytes
 		for rows.Next() {
-			var id int64
-			var v cmdb.IdentifierValue
-			var kind string
-			if err := rows.Scan(&id, &kind, &v.Value); err != nil {
+			var r identRow
+			if err := rows.Scan(&r.ciID, &kind, &r.v.Value, &r.position); err != nil {
 				return mapError(err)
 			}
-			v.Kind = cmdb.IdentifierKind(kind)
-			byID[id].Identifiers.Add(v)
+			r.v.Kind = identifierKind(kind)
+			idents = append(idents, r)
 		}
 		if err := rows.Err(); err != nil {
 			return mapError(err)
 		}
 		rows.Close()
+		slices.SortFunc(idents, func(a, b identRow) int {
+			if a.ciID != b.ciID {
+				return cmp.Compare(a.ciID, b.ciID)
+			}
+			if a.v.Kind != b.v.Kind {
+				return strings.Compare(string(a.v.Kind), string(b.v.Kind))
+			}
+			return cmp.Compare(a.position, b.position)
+		})
+		for _, r := range idents {
+			byID[r.ciID].Identifiers.Add(r.v)
+		}
 		rows, err = s.queryCached(ctx, `SELECT ci_id, tag FROM ci_tags WHERE ci_id IN `+in+` ORDER BY ci_id, tag`, q.args...)
 		if err != nil {
 			return err
@@ -138,6 +154,16 @@ func (s *cmdbStore) loadChildren(ctx context.Context, cis []*cmdb.CI) error {
 		}
 		return mapError(rows.Err())
 	})
+}
+
+// identifierKind returns the constant for a stored kind without allocating.
+func identifierKind(b []byte) cmdb.IdentifierKind {
+	for _, k := range cmdb.IdentifierKinds {
+		if string(k) == string(b) {
+			return k
+		}
+	}
+	return cmdb.IdentifierKind(b)
 }
 
 // UserIDs resolves usernames to ids.

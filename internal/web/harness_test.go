@@ -217,19 +217,3 @@ func (e *env) count() int {
 	}
 	return page.Total
 }
-
-// keyOf finds a CI's key by its exact name.
-func (e *env) keyOf(name string) string {
-	e.t.Helper()
-	page, err := e.cmdb.FindCIs(context.Background(), auth.System, cmdb.Filter{Query: name, Limit: 500})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	for _, ci := range page.Items {
-		if ci.Name == name {
-			return ci.Key
-		}
-	}
-	e.t.Fatalf("no CI named %q", name)
-	return ""
-}

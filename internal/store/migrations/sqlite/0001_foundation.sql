@@ -146,7 +146,7 @@ CREATE TABLE ci_tags (
     ci_id BIGINT NOT NULL REFERENCES cis (id) ON DELETE CASCADE,
     tag   TEXT NOT NULL,
     PRIMARY KEY (ci_id, tag)
-);
+) WITHOUT ROWID;
 CREATE INDEX ci_tags_tag ON ci_tags (tag, ci_id);
 
 -- A relationship reads "source <type> target": the source needs the target.
