@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/rampart-itsm/rampart/internal/app"
 )
 
 func newAuditCmd() *cobra.Command {
@@ -13,17 +15,14 @@ func newAuditCmd() *cobra.Command {
 		Short: "Check the audit hash chain; exit non-zero naming the first broken entry",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			a, err := openApp(cmd.Context(), cmd)
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			n, err := a.Audit.Verify(cmd.Context())
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "audit chain OK: %d entries\n", n)
-			return nil
+			return withApp(cmd, func(a *app.App) error {
+				n, err := a.Audit.Verify(cmd.Context())
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "audit chain OK: %d entries\n", n)
+				return nil
+			})
 		},
 	}
 	addDBFlags(verify)

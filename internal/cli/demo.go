@@ -5,6 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rampart-itsm/rampart/internal/app"
+
 	"github.com/rampart-itsm/rampart/internal/demo"
 )
 
@@ -14,21 +16,18 @@ func newDemoCmd() *cobra.Command {
 		Short: "Load demonstration teams, users and CMDB data into an empty database",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			a, err := openApp(cmd.Context(), cmd)
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			loaded, err := demo.Load(cmd.Context(), a)
-			if err != nil {
-				return err
-			}
-			if loaded {
-				fmt.Fprintln(cmd.OutOrStdout(), "demo data loaded")
-			} else {
-				fmt.Fprintln(cmd.OutOrStdout(), "the CMDB already has data; nothing loaded")
-			}
-			return nil
+			return withApp(cmd, func(a *app.App) error {
+				loaded, err := demo.Load(cmd.Context(), a)
+				if err != nil {
+					return err
+				}
+				if loaded {
+					fmt.Fprintln(cmd.OutOrStdout(), "demo data loaded")
+				} else {
+					fmt.Fprintln(cmd.OutOrStdout(), "the CMDB already has data; nothing loaded")
+				}
+				return nil
+			})
 		},
 	}
 	addDBFlags(cmd)

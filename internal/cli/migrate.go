@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/rampart-itsm/rampart/internal/app"
 )
 
 func newMigrateCmd() *cobra.Command {
@@ -12,13 +14,10 @@ func newMigrateCmd() *cobra.Command {
 		Short: "Apply pending database migrations (serve does this too)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			a, err := openApp(cmd.Context(), cmd) // opening migrates
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			fmt.Fprintf(cmd.OutOrStdout(), "database (%s) is up to date\n", a.DB.Dialect.Name)
-			return nil
+			return withApp(cmd, func(a *app.App) error { // opening migrates
+				fmt.Fprintf(cmd.OutOrStdout(), "database (%s) is up to date\n", a.DB.Dialect.Name)
+				return nil
+			})
 		},
 	}
 	addDBFlags(cmd)

@@ -58,6 +58,17 @@ func setupLogging(w io.Writer, level string) error {
 // addDBFlags adds --data and --db to a command that opens the database.
 func addDBFlags(cmd *cobra.Command) { config.Register(cmd.Flags(), "data", "db") }
 
+// withApp opens the database named by the command's --data/--db flags,
+// runs fn and closes it again.
+func withApp(cmd *cobra.Command, fn func(a *app.App) error) error {
+	a, err := openApp(cmd.Context(), cmd)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return fn(a)
+}
+
 // openApp opens the database named by the command's --data/--db flags.
 func openApp(ctx context.Context, cmd *cobra.Command) (*app.App, error) {
 	return app.Open(ctx, app.Config{Target: config.Target(cmd.Flags()), Logger: slog.Default(),

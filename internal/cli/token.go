@@ -5,6 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rampart-itsm/rampart/internal/app"
+
 	"github.com/rampart-itsm/rampart/internal/auth"
 )
 
@@ -16,19 +18,17 @@ func newTokenCmd() *cobra.Command {
 		Short: "Print a new API token for a user (for scripts and first set-up)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			a, err := openApp(cmd.Context(), cmd)
-			if err != nil {
-				return err
-			}
-			defer a.Close()
-			// Whoever can run this command can read the database files,
-			// so it acts as the system itself; the token is still audited.
-			token, _, err := a.Auth.CreateToken(cmd.Context(), auth.System, user, name, nil)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(cmd.OutOrStdout(), token)
-			return nil
+			return withApp(cmd, func(a *app.App) error {
+				// Whoever can run this command can read the database
+				// files, so it acts as the system itself; the token is
+				// still audited.
+				token, _, err := a.Auth.CreateToken(cmd.Context(), auth.System, user, name, nil)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(cmd.OutOrStdout(), token)
+				return nil
+			})
 		},
 	}
 	create.Flags().StringVar(&user, "user", "", "user the token acts as (required)")

@@ -96,7 +96,13 @@ func scanAuditEntry(sc interface{ Scan(...any) error }) (audit.Entry, error) {
 
 // EachEntry streams every entry in sequence order.
 func (s *AuditStore) EachEntry(ctx context.Context, fn func(audit.Entry) error) error {
-	rows, err := s.tx.query(ctx, `SELECT `+auditColumns+` FROM audit_log ORDER BY seq`)
+	return s.stream(ctx, &query{}, fn)
+}
+
+// stream reads the entries q selects oldest first, one row at a time, so
+// walking millions of entries holds one in memory.
+func (s *AuditStore) stream(ctx context.Context, q *query, fn func(audit.Entry) error) error {
+	rows, err := s.tx.query(ctx, `SELECT `+auditColumns+` FROM audit_log`+q.whereClause()+` ORDER BY seq`, q.args...)
 	if err != nil {
 		return err
 	}

@@ -82,25 +82,9 @@ func (s *AuditStore) FindEntries(ctx context.Context, scope auth.Scope, f auditl
 	return page, nil
 }
 
-// ExportEntries streams every entry matching f oldest first. Rows are
-// read one at a time, so an export of millions of entries holds one in
-// memory.
+// ExportEntries streams every entry matching f oldest first.
 func (s *AuditStore) ExportEntries(ctx context.Context, scope auth.Scope, f auditlog.Filter, fn func(audit.Entry) error) error {
 	var q query
 	auditFilter(&q, scope, f)
-	rows, err := s.tx.query(ctx, `SELECT `+auditColumns+` FROM audit_log`+q.whereClause()+` ORDER BY seq`, q.args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		e, err := scanAuditEntry(rows)
-		if err != nil {
-			return fmt.Errorf("read audit entry: %w", err)
-		}
-		if err := fn(e); err != nil {
-			return err
-		}
-	}
-	return mapError(rows.Err())
+	return s.stream(ctx, &q, fn)
 }
