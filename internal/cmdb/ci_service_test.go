@@ -64,6 +64,17 @@ func TestUpdateCI(t *testing.T) {
 		ci := e.mustCreate(cmdb.CI{Name: "db-01", Kind: cmdb.KindDatabase, Identifiers: cmdb.Identifiers{Hostnames: []string{"db-01"}}})
 		other := e.mustCreate(cmdb.CI{Name: "db-02", Kind: cmdb.KindDatabase, Identifiers: cmdb.Identifiers{Hostnames: []string{"db-02"}}})
 
+		t.Run("second writer with the same version conflicts", func(t *testing.T) {
+			cur, _ := e.svc.FindCIByKey(e.ctx, e.admin, ci.Key)
+			if _, err := e.svc.UpdateCI(e.ctx, e.agent, ci.Key, cmdb.Update{Supplier: ptr("first"), Version: ptr(cur.Version)}); err != nil {
+				t.Fatal(err)
+			}
+			_, err := e.svc.UpdateCI(e.ctx, e.admin, ci.Key, cmdb.Update{Supplier: ptr("second"), Version: ptr(cur.Version)})
+			wantKind(t, err, errs.Conflict)
+			if got, _ := e.svc.FindCIByKey(e.ctx, e.admin, ci.Key); got.Supplier != "first" || got.Version != cur.Version+1 {
+				t.Fatalf("after the conflict: %+v", got)
+			}
+		})
 		t.Run("stale version conflicts", func(t *testing.T) {
 			_, err := e.svc.UpdateCI(e.ctx, e.admin, ci.Key, cmdb.Update{Name: ptr("x"), Version: ptr(ci.Version + 7)})
 			wantKind(t, err, errs.Conflict)
@@ -87,8 +98,9 @@ func TestUpdateCI(t *testing.T) {
 		})
 		t.Run("no change writes nothing", func(t *testing.T) {
 			before := len(e.auditEntries())
+			cur, _ := e.svc.FindCIByKey(e.ctx, e.admin, ci.Key)
 			got, err := e.svc.UpdateCI(e.ctx, e.admin, ci.Key, cmdb.Update{Name: ptr(" db-01 "), Kind: ptr(cmdb.KindDatabase)})
-			if err != nil || got.Version != ci.Version {
+			if err != nil || got.Version != cur.Version {
 				t.Fatalf("got version %d, %v", got.Version, err)
 			}
 			if len(e.auditEntries()) != before {

@@ -112,10 +112,12 @@ func (s *Service) Impact(ctx context.Context, p auth.Principal, key string, dir 
 }
 
 // walk is one breadth-first traversal. It asks the store for the next
-// layer's relations in batches (one IN list per layer chunk, never one
-// query per CI and never a recursive query), keeps a visited set so
+// layer's relations in batches (one IN list per chunk of the layer, never
+// one query per CI and never a recursive query), keeps a visited set so
 // cycles end, and records for each CI the first (so shortest) way it was
-// reached.
+// reached. A wide walk touches tens of thousands of relations, so it keeps
+// them in compact slices indexed by visit order rather than maps of
+// structs.
 type walk struct {
 	st       Store
 	scope    auth.Scope
@@ -123,15 +125,16 @@ type walk struct {
 	maxDepth int
 	maxNodes int
 
-	reached   map[int64]*reach // every visited CI, root included
-	order     []int64          // visit order, root first
-	edges     []Relation       // every relation examined
+	pos       map[int64]int32 // CI id -> index in nodes
+	nodes     []reach         // visit order, root first
+	edges     []Edge          // every relation examined
 	truncated bool
 }
 
 type reach struct {
-	depth  int
-	parent int64
+	id     int64
+	depth  int32
+	parent int32 // index in nodes; the root is its own parent
 	via    RelationType
 }
 
@@ -141,41 +144,41 @@ type reach struct {
 const layerChunk = 1000
 
 func (w *walk) run(ctx context.Context, root int64) error {
-	w.reached = map[int64]*reach{root: {}}
-	w.order = []int64{root}
+	w.pos = map[int64]int32{root: 0}
+	w.nodes = []reach{{id: root}}
 	frontier := []int64{root}
-	for depth := 1; len(frontier) > 0; depth++ {
+	for depth := int32(1); len(frontier) > 0; depth++ {
 		var next []int64
 		for start := 0; start < len(frontier); start += layerChunk {
 			part := frontier[start:min(start+layerChunk, len(frontier))]
-			rels, err := w.st.Neighbours(ctx, part, w.dir, w.scope)
+			edges, err := w.st.Neighbours(ctx, part, w.dir, w.scope)
 			if err != nil {
 				return err
 			}
-			rels = w.sortLayer(rels, part)
-			if depth > w.maxDepth {
+			w.sortLayer(edges, part)
+			if int(depth) > w.maxDepth {
 				// Only asking whether the walk could go on.
-				for _, r := range rels {
-					if w.reached[w.far(r)] == nil {
+				for _, e := range edges {
+					if _, seen := w.pos[w.far(e)]; !seen {
 						w.truncated = true
 						return nil
 					}
 				}
 				continue
 			}
-			for _, r := range rels {
-				to := w.far(r)
-				if w.reached[to] != nil {
-					w.edges = append(w.edges, r)
+			for _, e := range edges {
+				to := w.far(e)
+				if _, seen := w.pos[to]; seen {
+					w.edges = append(w.edges, e)
 					continue
 				}
-				if len(w.order)-1 >= w.maxNodes { // order holds the root too
+				if len(w.nodes)-1 >= w.maxNodes { // nodes holds the root too
 					w.truncated = true
 					return nil
 				}
-				w.edges = append(w.edges, r)
-				w.reached[to] = &reach{depth: depth, parent: w.near(r), via: r.Type}
-				w.order = append(w.order, to)
+				w.edges = append(w.edges, e)
+				w.pos[to] = int32(len(w.nodes))
+				w.nodes = append(w.nodes, reach{id: to, depth: depth, parent: w.pos[w.near(e)], via: e.Type})
 				next = append(next, to)
 			}
 		}
@@ -187,77 +190,88 @@ func (w *walk) run(ctx context.Context, root int64) error {
 // sortLayer sorts one layer's relations by the near end's place in the
 // frontier, then by relation id: breadth-first order, and the chosen
 // shortest path does not depend on the order the database returned rows
-// in. It sorts indexes with precomputed keys, since a wide layer has tens
-// of thousands of relations.
-func (w *walk) sortLayer(rels []Relation, frontier []int64) []Relation {
-	pos := make(map[int64]int, len(frontier))
+// in.
+func (w *walk) sortLayer(edges []Edge, frontier []int64) {
+	at := make(map[int64]int, len(frontier))
 	for i, id := range frontier {
-		pos[id] = i
+		at[id] = i
 	}
 	type key struct {
-		pos int
-		id  int64
-		i   int
+		at int
+		e  Edge
 	}
-	keys := make([]key, len(rels))
-	for i, r := range rels {
-		keys[i] = key{pos[w.near(r)], r.ID, i}
+	keys := make([]key, len(edges))
+	for i, e := range edges {
+		keys[i] = key{at[w.near(e)], e}
 	}
 	slices.SortFunc(keys, func(a, b key) int {
-		if a.pos != b.pos {
-			return a.pos - b.pos
+		if a.at != b.at {
+			return a.at - b.at
 		}
-		return cmpInt(a.id, b.id)
+		return cmpInt(a.e.ID, b.e.ID)
 	})
-	out := make([]Relation, len(rels))
 	for i, k := range keys {
-		out[i] = rels[k.i]
+		edges[i] = k.e
 	}
-	return out
 }
 
-// near is the end of r the walk came from, far the end it goes to.
-func (w *walk) near(r Relation) int64 {
+// near is the end of e the walk came from, far the end it goes to.
+func (w *walk) near(e Edge) int64 {
 	if w.dir == Downstream {
-		return r.TargetID
+		return e.TargetID
 	}
-	return r.SourceID
+	return e.SourceID
 }
 
-func (w *walk) far(r Relation) int64 {
+func (w *walk) far(e Edge) int64 {
 	if w.dir == Downstream {
-		return r.SourceID
+		return e.SourceID
 	}
-	return r.TargetID
+	return e.TargetID
 }
 
 func (w *walk) result(ctx context.Context, root CI) (Impact, error) {
-	out := Impact{Root: root.Summary(), Direction: w.dir, Nodes: []ImpactNode{}, Edges: []Relation{},
-		Services: []ImpactNode{}, Truncated: w.truncated}
-	sums, err := w.st.Summaries(ctx, w.order[1:])
+	out := Impact{Root: root.Summary(), Direction: w.dir, Nodes: make([]ImpactNode, 0, len(w.nodes)-1),
+		Edges: []Relation{}, Services: []ImpactNode{}, Truncated: w.truncated}
+	ids := make([]int64, len(w.nodes)-1)
+	for i := range ids {
+		ids[i] = w.nodes[i+1].id
+	}
+	found, err := w.st.Summaries(ctx, ids)
 	if err != nil {
 		return Impact{}, err
 	}
-	sums[root.ID] = out.Root
-	keyOf := func(id int64) string { return sums[id].Key }
-	for _, id := range w.order[1:] {
-		r := w.reached[id]
-		n := ImpactNode{CI: sums[id], Depth: r.depth, Via: r.via, Path: make([]string, r.depth+1)}
-		for at, i := id, r.depth; i >= 0; i-- {
-			n.Path[i] = keyOf(at)
-			at = w.reached[at].parent
+	sums := append([]CISummary{out.Root}, found...)
+	// One backing array for every path: thousands of small slices would
+	// be thousands of allocations.
+	total := 0
+	for _, r := range w.nodes[1:] {
+		total += int(r.depth) + 1
+	}
+	paths := make([]string, total)
+	for i := 1; i < len(w.nodes); i++ {
+		r := w.nodes[i]
+		path := paths[: r.depth+1 : r.depth+1]
+		paths = paths[r.depth+1:]
+		n := ImpactNode{CI: sums[i], Depth: int(r.depth), Via: r.via, Path: path}
+		for at, d := int32(i), r.depth; d >= 0; d-- {
+			n.Path[d] = sums[at].Key
+			at = w.nodes[at].parent
 		}
 		out.Nodes = append(out.Nodes, n)
 		if n.CI.Kind == KindBusinessService {
 			out.Services = append(out.Services, n)
 		}
 	}
+	out.Edges = make([]Relation, 0, len(w.edges))
 	for _, e := range w.edges {
-		if w.reached[e.SourceID] == nil || w.reached[e.TargetID] == nil {
+		src, ok1 := w.pos[e.SourceID]
+		dst, ok2 := w.pos[e.TargetID]
+		if !ok1 || !ok2 {
 			continue
 		}
-		e.Source, e.Target = keyOf(e.SourceID), keyOf(e.TargetID)
-		out.Edges = append(out.Edges, e)
+		out.Edges = append(out.Edges, Relation{ID: e.ID, Source: sums[src].Key, Type: e.Type, Target: sums[dst].Key,
+			SourceID: e.SourceID, TargetID: e.TargetID})
 	}
 	return out, nil
 }

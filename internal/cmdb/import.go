@@ -45,7 +45,7 @@ type ImportReport struct {
 	Updated   int         `json:"updated"`
 	Unchanged int         `json:"unchanged"`
 	Rejected  int         `json:"rejected"`
-	Rows      []ImportRow `json:"rows,omitempty"`
+	Rows      []ImportRow `json:"rows,omitempty"` // absent in lists (FindImports)
 }
 
 // Row actions in an import report.

@@ -112,13 +112,15 @@ func TestImportReconciliation(t *testing.T) {
 			{Row: 8, Identifiers: cmdb.Identifiers{Hostnames: []string{"delta"}}, Fields: cmdb.Update{Kind: ptr(cmdb.Kind("toaster"))}},
 			// A new host with a name given.
 			{Row: 9, Identifiers: cmdb.Identifiers{FQDNs: []string{"eps.example.com"}}, Fields: cmdb.Update{Name: ptr("Epsilon"), Criticality: ptr(2)}},
+			// Blank name and kind cells change nothing.
+			{Row: 10, Identifiers: cmdb.Identifiers{Hostnames: []string{"beta"}}, Fields: cmdb.Update{Name: ptr(" "), Kind: ptr(cmdb.Kind(""))}},
 		}
 		rep, err := e.svc.Import(e.ctx, e.admin, cmdb.ImportRequest{Format: "json", Candidates: cands})
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := "[updated rejected rejected rejected rejected rejected rejected rejected created]"
-		if actions(rep) != want || rep.Created != 1 || rep.Updated != 1 || rep.Rejected != 7 {
+		want := "[updated rejected rejected rejected rejected rejected rejected rejected created unchanged]"
+		if actions(rep) != want || rep.Created != 1 || rep.Updated != 1 || rep.Rejected != 7 || rep.Unchanged != 1 {
 			t.Fatalf("actions %s, report %+v", actions(rep), rep)
 		}
 		wantErrField := map[int]string{3: "port", 4: "identifiers.ips[0]", 5: "identifiers", 6: "owner", 7: "identifiers.serial", 8: "kind"}

@@ -58,6 +58,14 @@ func (rc *reconciler) prepare(ctx context.Context, cands []Candidate) error {
 	var lookup []IdentifierValue
 	var users, teams []string
 	for i, c := range cands {
+		// A blank name or kind cell says nothing: it neither renames the
+		// CI nor fails the row.
+		if c.Fields.Name != nil && strings.TrimSpace(*c.Fields.Name) == "" {
+			c.Fields.Name = nil
+		}
+		if c.Fields.Kind != nil && strings.TrimSpace(string(*c.Fields.Kind)) == "" {
+			c.Fields.Kind = nil
+		}
 		pc := prepared{Candidate: c, errors: slices.Clone(c.Problems)}
 		var fe errs.Fields
 		ids := c.Identifiers
@@ -198,7 +206,7 @@ func (rc *reconciler) create(c *prepared) (*CI, []errs.FieldError) {
 	u.Identifiers = nil
 	ci = u.apply(ci)
 	ci.Identifiers = c.ids
-	if u.Name == nil || strings.TrimSpace(*u.Name) == "" {
+	if u.Name == nil {
 		ci.Name = defaultName(c.ids)
 	}
 	return rc.finish(&ci, c)

@@ -76,11 +76,11 @@ type Store interface {
 	DeleteRelation(ctx context.Context, id int64) error
 	// Neighbours returns the relations that lead one step from any of ids
 	// in direction dir (downstream: relations whose target is in ids;
-	// upstream: whose source is in ids) and whose far end is visible. Only
-	// ID, SourceID, TargetID and Type are set.
-	Neighbours(ctx context.Context, ids []int64, dir Direction, scope auth.Scope) ([]Relation, error)
-	// Summaries returns the summary of each given CI, by id.
-	Summaries(ctx context.Context, ids []int64) (map[int64]CISummary, error)
+	// upstream: whose source is in ids) and whose far end is visible.
+	Neighbours(ctx context.Context, ids []int64, dir Direction, scope auth.Scope) ([]Edge, error)
+	// Summaries returns the summary of each given CI, in the order of ids
+	// (a zero summary for an id that does not exist).
+	Summaries(ctx context.Context, ids []int64) ([]CISummary, error)
 
 	// InsertImport stores an import report (Key set by the caller).
 	InsertImport(ctx context.Context, r *ImportReport) error
@@ -88,6 +88,12 @@ type Store interface {
 	FindImports(ctx context.Context, cursor string, limit int) ([]ImportReport, string, error)
 	// FindImportByKey returns one import report with its rows.
 	FindImportByKey(ctx context.Context, key string) (ImportReport, error)
+}
+
+// Edge is a relation as graph walks need it: ids only.
+type Edge struct {
+	ID, SourceID, TargetID int64
+	Type                   RelationType
 }
 
 // CIChange is one CI's state before and after an update.

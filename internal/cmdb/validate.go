@@ -122,6 +122,11 @@ func normalizeAttributes(attrs map[string]any, prefix string, fe *errs.Fields) m
 	if len(attrs) == 0 {
 		return map[string]any{}
 	}
+	if plainJSON(attrs, 0) && jsonSize(attrs) <= maxAttributes {
+		// Already what decoding gives (the usual case: parsers and the
+		// database produce exactly this) and surely small enough.
+		return attrs
+	}
 	b, err := json.Marshal(attrs)
 	if err != nil {
 		fe.Add(prefix+"attributes", "must be a JSON object: %v", err)
@@ -135,6 +140,61 @@ func normalizeAttributes(attrs map[string]any, prefix string, fe *errs.Fields) m
 		fe.Add(prefix+"attributes", "must be a JSON object: %v", err)
 	}
 	return out
+}
+
+// plainJSON reports whether v holds only what encoding/json decodes into
+// an any: strings, float64, bools, nil, []any and map[string]any, with
+// small nesting. Anything else (ints, structs, deep nesting) goes through
+// a JSON round trip.
+func plainJSON(v any, depth int) bool {
+	if depth > 8 {
+		return false
+	}
+	switch x := v.(type) {
+	case nil, string, float64, bool:
+		return true
+	case []any:
+		for _, e := range x {
+			if !plainJSON(e, depth+1) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		for _, e := range x {
+			if !plainJSON(e, depth+1) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// jsonSize is an upper bound of the bytes v takes as JSON, without
+// encoding it: strings are counted as if every byte needed escaping.
+func jsonSize(v any) int {
+	switch x := v.(type) {
+	case string:
+		return 6*len(x) + 2
+	case float64:
+		return 25
+	case bool, nil:
+		return 5
+	case []any:
+		n := 2
+		for _, e := range x {
+			n += jsonSize(e) + 1
+		}
+		return n
+	case map[string]any:
+		n := 2
+		for k, e := range x {
+			n += jsonSize(k) + jsonSize(e) + 2
+		}
+		return n
+	}
+	return 0
 }
 
 // sameContent reports whether two normalised CIs hold the same data,

@@ -2,6 +2,7 @@ package cmdb_test
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/rampart-itsm/rampart/internal/cmdb"
@@ -91,6 +92,8 @@ func TestCreateCIValidation(t *testing.T) {
 			{"bad mac", cmdb.CI{Name: "x", Kind: cmdb.KindServer, Identifiers: cmdb.Identifiers{MACs: []string{"01:02"}}}, "identifiers.macs[0]"},
 			{"bad hostname", cmdb.CI{Name: "x", Kind: cmdb.KindServer, Identifiers: cmdb.Identifiers{Hostnames: []string{"a b"}}}, "identifiers.hostnames[0]"},
 			{"fqdn without dot", cmdb.CI{Name: "x", Kind: cmdb.KindServer, Identifiers: cmdb.Identifiers{FQDNs: []string{"db"}}}, "identifiers.fqdns[0]"},
+			{"attributes too large", cmdb.CI{Name: "x", Kind: cmdb.KindServer, Attributes: map[string]any{"blob": strings.Repeat("x", 70<<10)}}, "attributes"},
+			{"attributes not JSON", cmdb.CI{Name: "x", Kind: cmdb.KindServer, Attributes: map[string]any{"f": func() {}}}, "attributes"},
 		}
 		for _, tt := range invalid {
 			t.Run("invalid/"+tt.name, func(t *testing.T) {

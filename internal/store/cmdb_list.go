@@ -23,10 +23,13 @@ func (s *cmdbStore) FindCIs(ctx context.Context, f cmdb.Filter, scope auth.Scope
 	var q query
 	q.and(scopePredicate(&q, scope, "cis.owner_id"))
 	if f.Query != "" {
+		// A UNION of three index lookups rather than an OR over cis: an OR
+		// mixing a column range with a subquery makes PostgreSQL scan the
+		// whole table.
 		lower := strings.ToLower(f.Query)
-		q.and("(" + prefixRange(&q, "cis.name_lower", lower) +
-			" OR cis.key = " + q.arg(strings.ToUpper(f.Query)) +
-			" OR cis.id IN (SELECT ci_id FROM ci_identifiers WHERE " + identifierPrefix(&q, f.Query) + "))")
+		q.and("cis.id IN (SELECT id FROM cis WHERE " + prefixRange(&q, "name_lower", lower) +
+			" UNION SELECT id FROM cis WHERE key = " + q.arg(strings.ToUpper(f.Query)) +
+			" UNION SELECT ci_id FROM ci_identifiers WHERE " + identifierPrefix(&q, f.Query) + ")")
 	}
 	if f.Kind != "" {
 		q.and("cis.kind = " + q.arg(string(f.Kind)))

@@ -100,12 +100,12 @@ func (s *cmdbStore) DeleteRelation(ctx context.Context, id int64) error {
 // ci_relations_target (target_id, source_id, type), upstream
 // ci_relations_edge (source_id, target_id, type), each an index-only read
 // on SQLite.
-func (s *cmdbStore) Neighbours(ctx context.Context, ids []int64, dir cmdb.Direction, scope auth.Scope) ([]cmdb.Relation, error) {
+func (s *cmdbStore) Neighbours(ctx context.Context, ids []int64, dir cmdb.Direction, scope auth.Scope) ([]cmdb.Edge, error) {
 	near, far := "r.target_id", "r.source_id"
 	if dir == cmdb.Upstream {
 		near, far = far, near
 	}
-	var out []cmdb.Relation
+	out := make([]cmdb.Edge, 0, 3*len(ids)) // about three relations per CI
 	err := batches(ids, s.tx.inBatch(), func(part []int64) error {
 		var q query
 		q.and(near + " IN " + inList(&q, part))
@@ -123,7 +123,7 @@ func (s *cmdbStore) Neighbours(ctx context.Context, ids []int64, dir cmdb.Direct
 		defer rows.Close()
 		var typ sql.RawBytes // a wide walk reads tens of thousands of rows: no string per type
 		for rows.Next() {
-			var r cmdb.Relation
+			var r cmdb.Edge
 			if err := rows.Scan(&r.ID, &r.SourceID, &r.TargetID, &typ); err != nil {
 				return mapError(err)
 			}
@@ -156,8 +156,12 @@ func ciKind(b []byte) cmdb.Kind {
 }
 
 // Summaries loads the summary of each CI, a batch per query.
-func (s *cmdbStore) Summaries(ctx context.Context, ids []int64) (map[int64]cmdb.CISummary, error) {
-	out := make(map[int64]cmdb.CISummary, len(ids))
+func (s *cmdbStore) Summaries(ctx context.Context, ids []int64) ([]cmdb.CISummary, error) {
+	out := make([]cmdb.CISummary, len(ids))
+	at := make(map[int64]int32, len(ids))
+	for i, id := range ids {
+		at[id] = int32(i)
+	}
 	err := batches(ids, s.tx.inBatch(), func(part []int64) error {
 		var q query
 		rows, err := s.queryCached(ctx, `SELECT cis.id, cis.key, cis.name, cis.kind, cis.criticality,
@@ -176,7 +180,9 @@ func (s *cmdbStore) Summaries(ctx context.Context, ids []int64) (map[int64]cmdb.
 				return mapError(err)
 			}
 			c.Kind = ciKind(kind)
-			out[id] = c
+			if i, ok := at[id]; ok {
+				out[i] = c
+			}
 		}
 		return mapError(rows.Err())
 	})
