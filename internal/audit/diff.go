@@ -13,6 +13,15 @@ type Change struct {
 	To    any    `json:"to"`
 }
 
+// EntryChanges returns the entry's changed fields: those stored for an
+// update, or for a create or delete every field of the one state present.
+func EntryChanges(e Entry) (json.RawMessage, error) {
+	if len(e.Changes) > 0 {
+		return e.Changes, nil
+	}
+	return Diff(e.Before, e.After)
+}
+
 // Diff compares two JSON object states and lists the top-level fields that
 // differ, sorted by name. Either side may be empty (create, delete).
 func Diff(before, after json.RawMessage) (json.RawMessage, error) {

@@ -67,7 +67,9 @@ func openPostgres(ctx context.Context, dsn string, clk clock.Clock) (*DB, error)
 // first so the journal_mode switch itself waits for other processes.
 // synchronous=FULL: an acknowledged write (a stored raw alert, an audit
 // entry) must survive power loss, not only a crash of the process.
-const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
+// temp_store=MEMORY keeps statement journals off disk: otherwise every
+// multi-row statement pays a write call per page it touches.
+const sqlitePragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=temp_store(MEMORY)"
 
 func openSQLite(ctx context.Context, path string, clk clock.Clock) (*DB, error) {
 	if path == "" || path == ":memory:" {
@@ -93,7 +95,7 @@ func openSQLite(ctx context.Context, path string, clk clock.Clock) (*DB, error) 
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()))
-	if err := write.PingContext(ctx); err != nil {
+	if err := retryBusy(ctx, func() error { return write.PingContext(ctx) }); err != nil {
 		write.Close()
 		read.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)

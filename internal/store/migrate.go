@@ -11,6 +11,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/rampart-itsm/rampart/internal/errs"
 )
 
 //go:embed migrations
@@ -52,7 +55,37 @@ func (db *DB) migrations() ([]migration, error) {
 
 // Migrate applies every embedded migration not yet applied, each in its own
 // transaction, and returns how many it applied.
+//
+// On SQLite, several processes opening a brand-new file at once can be told
+// "database is locked" without waiting (switching the file to WAL takes an
+// exclusive lock that the busy handler does not always cover), so a busy
+// answer is retried a few times; the migrations themselves are idempotent.
 func (db *DB) Migrate(ctx context.Context) (int, error) {
+	var n int
+	err := retryBusy(ctx, func() (err error) {
+		n, err = db.migrate(ctx)
+		return err
+	})
+	return n, err
+}
+
+// retryBusy runs fn again, a few times and with growing pauses, while it
+// fails because another process holds the SQLite file's lock.
+func retryBusy(ctx context.Context, fn func() error) error {
+	for attempt := 1; ; attempt++ {
+		err := fn()
+		if err == nil || attempt == 5 || !errs.Is(mapError(err), errs.Unavailable) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(attempt) * 100 * time.Millisecond):
+		}
+	}
+}
+
+func (db *DB) migrate(ctx context.Context) (int, error) {
 	ms, err := db.migrations()
 	if err != nil {
 		return 0, fmt.Errorf("read migrations: %w", err)

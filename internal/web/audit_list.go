@@ -68,7 +68,7 @@ func (s *server) auditListView(r *http.Request, rq *request) (auditListView, err
 	v := auditListView{layout: s.frame(r, rq, "Audit log", "audit"), Filter: ff, Total: page.Total,
 		ExportURL: "/audit/export.ndjson" + ff.query()}
 	for _, e := range page.Items {
-		row := auditRow{Entry: e, Href: recordHref(e.Kind, e.Key), Changes: changeRows(e.Changes)}
+		row := auditRow{Entry: e, Href: recordHref(e.Kind, e.Key), Changes: changeRows(entryChanges(e))}
 		row.Collapsed = len(row.Changes) > maxOpenChanges
 		v.Entries = append(v.Entries, row)
 	}
@@ -118,6 +118,16 @@ func recordHref(kind, key string) string {
 }
 
 // changeRows decodes an entry's diff for display.
+// entryChanges shows every field of a create or delete as a change from or
+// to nothing, like an update's stored changes.
+func entryChanges(e audit.Entry) json.RawMessage {
+	c, err := audit.EntryChanges(e)
+	if err != nil {
+		return e.Changes
+	}
+	return c
+}
+
 func changeRows(raw json.RawMessage) []changeRow {
 	if len(raw) == 0 {
 		return nil
