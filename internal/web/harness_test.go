@@ -16,6 +16,7 @@ import (
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/cmdb"
 	"github.com/rampart-itsm/rampart/internal/httpauth"
+	"github.com/rampart-itsm/rampart/internal/jobs"
 	"github.com/rampart-itsm/rampart/internal/store"
 	"github.com/rampart-itsm/rampart/internal/storetest"
 	"github.com/rampart-itsm/rampart/internal/web"
@@ -32,6 +33,7 @@ type env struct {
 	cmdb  *cmdb.Service
 	auth  *auth.Service
 	audit *auditlog.Service
+	jobs  *jobs.Service
 }
 
 // eachEnv runs fn on every backend with a fresh database and UI. Tests
@@ -47,7 +49,8 @@ func newEnv(t testing.TB, db *store.DB) *env {
 		auth:  auth.NewService(store.Bind(db, func(tx *store.Tx) auth.Tx { return tx }), db.Clock()),
 		audit: auditlog.NewService(store.Bind(db, func(tx *store.Tx) auditlog.Tx { return tx })),
 	}
-	e.h = web.New(web.Deps{CMDB: e.cmdb, Auth: e.auth, Audit: e.audit, Clock: db.Clock()})
+	e.jobs = jobs.NewService(store.Bind(db, func(tx *store.Tx) jobs.Tx { return tx }))
+	e.h = web.New(web.Deps{CMDB: e.cmdb, Auth: e.auth, Audit: e.audit, Jobs: e.jobs, Clock: db.Clock()})
 	return e
 }
 

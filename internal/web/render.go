@@ -36,6 +36,7 @@ type viewer struct {
 	CanImports  bool // may read import reports (staff who see the whole CMDB)
 	CanAudit    bool
 	CanAdmin    bool
+	CanJobs     bool
 }
 
 // frame builds the layout for a signed-in page.
@@ -57,6 +58,7 @@ func (s *server) frame(r *http.Request, rq *request, title, section string) layo
 		CanWriteCIs: rq.P.Can(auth.CIWrite), CanImport: rq.P.Can(auth.ImportRun),
 		CanImports: auth.CIScope(rq.P).All,
 		CanAudit:   rq.P.Can(auth.AuditRead), CanAdmin: rq.P.Can(auth.UserManage),
+		CanJobs: s.Jobs != nil && rq.P.Can(auth.JobsAdmin),
 	}
 	if rq.Session != nil {
 		l.CSRF = rq.Session.CSRFToken
@@ -127,6 +129,7 @@ var flashes = map[string]string{
 	"password":         "Your password was changed.",
 	"disabled":         "User disabled.",
 	"enabled":          "User enabled.",
+	"retried":          "Job queued again.",
 }
 
 func flashFor(code string) string { return flashes[code] }

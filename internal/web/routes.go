@@ -43,6 +43,9 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /admin/teams/{name}", s.page(s.teamEdit))
 	mux.Handle("POST /admin/teams/{name}", s.page(s.teamUpdate))
 
+	mux.Handle("GET /admin/jobs", s.page(s.jobList))
+	mux.Handle("POST /admin/jobs/{id}/retry", s.page(s.jobRetry))
+
 	mux.Handle("GET /audit", s.page(s.auditList))
 	mux.Handle("GET /audit/verify", s.page(s.auditVerify))
 	mux.Handle("GET /audit/export.ndjson", s.page(s.auditExport))

@@ -20,7 +20,7 @@ type Deps struct {
 	CMDB     *cmdb.Service
 	Auth     *auth.Service
 	Audit    *auditlog.Service
-	Jobs     *jobs.Service // may be nil; the UI does not use it yet
+	Jobs     *jobs.Service // may be nil: then there is no jobs page
 	Logger   *slog.Logger  // nil: logs are discarded
 	Registry *prometheus.Registry
 	Clock    clock.Clock
