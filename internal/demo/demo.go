@@ -10,6 +10,7 @@ import (
 	"github.com/rampart-itsm/rampart/internal/app"
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/cmdb"
+	"github.com/rampart-itsm/rampart/internal/errs"
 )
 
 // Load fills an empty CMDB with demonstration data and reports whether it
@@ -23,8 +24,13 @@ func Load(ctx context.Context, a *app.App) (bool, error) {
 	if page.Total > 0 {
 		return false, nil
 	}
-	for _, t := range teams {
+	for i, t := range teams {
 		if _, err := a.Auth.CreateTeam(ctx, auth.System, t); err != nil {
+			if i == 0 && errs.Is(err, errs.Conflict) {
+				// Another replica started with --demo at the same moment
+				// and is loading the same data: leave it to that one.
+				return false, nil
+			}
 			return false, fmt.Errorf("team %s: %w", t.Name, err)
 		}
 	}

@@ -3,6 +3,7 @@ package demo_test
 import (
 	"context"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/rampart-itsm/rampart/internal/app"
@@ -76,4 +77,47 @@ func findByName(t *testing.T, a *app.App, p auth.Principal, name string) cmdb.CI
 	}
 	t.Fatalf("no CI named %s", name)
 	return cmdb.CI{}
+}
+
+// Replicas started together with --demo: one loads, the others step aside
+// without failing.
+func TestDemoLoadedOnceByReplicasStartingTogether(t *testing.T) {
+	for _, backend := range storetest.Backends(t) {
+		t.Run(backend, func(t *testing.T) {
+			ctx := context.Background()
+			target := storetest.Target(t, backend)
+			replicas := make([]*app.App, 2)
+			for i := range replicas {
+				a, err := app.Open(ctx, app.Config{Target: target})
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { a.Close() })
+				replicas[i] = a
+			}
+			loaded := make([]bool, len(replicas))
+			errs := make([]error, len(replicas))
+			var wg sync.WaitGroup
+			for i, a := range replicas {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					loaded[i], errs[i] = demo.Load(ctx, a)
+				}()
+			}
+			wg.Wait()
+			n := 0
+			for i := range replicas {
+				if errs[i] != nil {
+					t.Fatalf("replica %d: %v", i, errs[i])
+				}
+				if loaded[i] {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Fatalf("demo data loaded %d times, want once", n)
+			}
+		})
+	}
 }
