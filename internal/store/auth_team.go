@@ -127,20 +127,7 @@ func (s *authStore) setTeamMembers(ctx context.Context, teamID int64, usernames 
 }
 
 func (s *authStore) teamMemberIDs(ctx context.Context, teamID int64) ([]int64, error) {
-	rows, err := s.tx.query(ctx, `SELECT user_id FROM team_members WHERE team_id = $1`, teamID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, mapError(err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, mapError(rows.Err())
+	return s.tx.queryIDs(ctx, `SELECT user_id FROM team_members WHERE team_id = $1`, teamID)
 }
 
 // loadTeams runs SELECT <team columns> FROM teams <rest> and attaches the

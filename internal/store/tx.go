@@ -115,3 +115,21 @@ func (tx *Tx) NextKeys(ctx context.Context, kind string, n int) (int64, error) {
 	}
 	return last - int64(n) + 1, nil
 }
+
+// queryIDs runs a query whose rows are single integer ids.
+func (tx *Tx) queryIDs(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := tx.query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, mapError(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, mapError(rows.Err())
+}
