@@ -88,3 +88,10 @@ func (s *AuditStore) ExportEntries(ctx context.Context, scope auth.Scope, f audi
 	auditFilter(&q, scope, f)
 	return s.stream(ctx, &q, fn)
 }
+
+// HashAt returns the stored hash of entry seq.
+func (s *AuditStore) HashAt(ctx context.Context, seq int64) (string, error) {
+	var hash string
+	err := s.tx.queryRow(ctx, `SELECT hash FROM audit_log WHERE seq = $1`, seq).Scan(&hash)
+	return hash, mapError(err)
+}

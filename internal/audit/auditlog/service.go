@@ -49,6 +49,8 @@ type Store interface {
 	FindEntries(ctx context.Context, scope auth.Scope, f Filter) (Page, error)
 	// ExportEntries streams every entry matching f oldest first.
 	ExportEntries(ctx context.Context, scope auth.Scope, f Filter, fn func(audit.Entry) error) error
+	// HashAt returns the stored hash of entry seq (NotFound when absent).
+	HashAt(ctx context.Context, seq int64) (string, error)
 }
 
 // Tx is the part of a unit of work the audit service uses; *store.Tx
@@ -124,6 +126,53 @@ func (s *Service) Verify(ctx context.Context) (int64, error) {
 		var err error
 		n, err = audit.Verify(ctx, tx.AuditReader())
 		return err
+	})
+	return n, err
+}
+
+// Anchor is a chain position recorded outside the database: the sequence
+// number and hash of one entry, as Head reported them at some time.
+type Anchor struct {
+	Seq  int64
+	Hash string
+}
+
+// Head returns the current anchor: the last entry's sequence and hash.
+// Operators (and the daily verification) record it outside the database,
+// for example in shipped logs, because a chain alone proves nothing
+// against someone who rewrites the whole log and recomputes every hash.
+func (s *Service) Head(ctx context.Context) (Anchor, error) {
+	var a Anchor
+	err := s.t.View(ctx, func(tx Tx) error {
+		var err error
+		a.Seq, a.Hash, err = tx.AuditReader().Head(ctx)
+		return err
+	})
+	return a, err
+}
+
+// CheckAnchors verifies the chain holds and still passes through every
+// anchor recorded earlier; a rewritten and re-hashed log fails here even
+// though its chain is consistent. Returns *audit.Break naming the entry.
+func (s *Service) CheckAnchors(ctx context.Context, anchors []Anchor) (int64, error) {
+	n, err := s.Verify(ctx)
+	if err != nil {
+		return n, err
+	}
+	err = s.t.View(ctx, func(tx Tx) error {
+		for _, a := range anchors {
+			hash, err := tx.AuditReader().HashAt(ctx, a.Seq)
+			if errs.Is(err, errs.NotFound) {
+				return &audit.Break{Seq: a.Seq, Reason: "entry recorded in an anchor is missing"}
+			}
+			if err != nil {
+				return err
+			}
+			if hash != a.Hash {
+				return &audit.Break{Seq: a.Seq, Reason: "hash differs from the recorded anchor (the log was rewritten)"}
+			}
+		}
+		return nil
 	})
 	return n, err
 }
