@@ -125,9 +125,13 @@ type walk struct {
 	maxDepth int
 	maxNodes int
 
-	pos       map[int64]int32 // CI id -> index in nodes
-	nodes     []reach         // visit order, root first
-	edges     []Edge          // every relation examined
+	pos   map[int64]int32 // CI id -> index in nodes
+	nodes []reach         // visit order, root first
+	// edges are the relations traversed, as the store returned them one
+	// chunk at a time (each chunk compacted in place): copying tens of
+	// thousands of them into one growing slice cost more than reading
+	// them.
+	edges     [][]Edge
 	truncated bool
 }
 
@@ -155,7 +159,7 @@ func (w *walk) run(ctx context.Context, root int64) error {
 			if err != nil {
 				return err
 			}
-			w.sortLayer(edges, part)
+			w.sortLayer(edges)
 			if int(depth) > w.maxDepth {
 				// Only asking whether the walk could go on.
 				for _, e := range edges {
@@ -166,20 +170,24 @@ func (w *walk) run(ctx context.Context, root int64) error {
 				}
 				continue
 			}
+			kept := 0
 			for _, e := range edges {
 				to := w.far(e)
-				if _, seen := w.pos[to]; seen {
-					w.edges = append(w.edges, e)
-					continue
+				if _, seen := w.pos[to]; !seen {
+					if len(w.nodes)-1 >= w.maxNodes { // nodes holds the root too
+						w.truncated = true
+						break
+					}
+					w.pos[to] = int32(len(w.nodes))
+					w.nodes = append(w.nodes, reach{id: to, depth: depth, parent: w.pos[w.near(e)], via: e.Type})
+					next = append(next, to)
 				}
-				if len(w.nodes)-1 >= w.maxNodes { // nodes holds the root too
-					w.truncated = true
-					return nil
-				}
-				w.edges = append(w.edges, e)
-				w.pos[to] = int32(len(w.nodes))
-				w.nodes = append(w.nodes, reach{id: to, depth: depth, parent: w.pos[w.near(e)], via: e.Type})
-				next = append(next, to)
+				edges[kept] = e
+				kept++
+			}
+			w.edges = append(w.edges, edges[:kept])
+			if w.truncated {
+				return nil
 			}
 		}
 		frontier = next
@@ -187,26 +195,23 @@ func (w *walk) run(ctx context.Context, root int64) error {
 	return nil
 }
 
-// sortLayer sorts one layer's relations by the near end's place in the
-// frontier, then by relation id: breadth-first order, and the chosen
-// shortest path does not depend on the order the database returned rows
-// in.
-func (w *walk) sortLayer(edges []Edge, frontier []int64) {
-	at := make(map[int64]int, len(frontier))
-	for i, id := range frontier {
-		at[id] = i
-	}
+// sortLayer sorts one chunk of a layer's relations by the near end's place
+// in the frontier, then by relation id: breadth-first order, and the
+// chosen shortest path does not depend on the order the database returned
+// rows in. The frontier lists CIs in visit order, so a near end's index in
+// nodes orders the chunk as its place in the frontier would.
+func (w *walk) sortLayer(edges []Edge) {
 	type key struct {
-		at int
+		at int32
 		e  Edge
 	}
 	keys := make([]key, len(edges))
 	for i, e := range edges {
-		keys[i] = key{at[w.near(e)], e}
+		keys[i] = key{w.pos[w.near(e)], e}
 	}
 	slices.SortFunc(keys, func(a, b key) int {
 		if a.at != b.at {
-			return a.at - b.at
+			return int(a.at - b.at)
 		}
 		return cmpInt(a.e.ID, b.e.ID)
 	})
@@ -241,7 +246,13 @@ func (w *walk) result(ctx context.Context, root CI) (Impact, error) {
 	if err != nil {
 		return Impact{}, err
 	}
-	sums := append([]CISummary{out.Root}, found...)
+	// sum(i) is the summary of nodes[i].
+	sum := func(i int32) *CISummary {
+		if i == 0 {
+			return &out.Root
+		}
+		return &found[i-1]
+	}
 	// One backing array for every path: thousands of small slices would
 	// be thousands of allocations.
 	total := 0
@@ -253,9 +264,9 @@ func (w *walk) result(ctx context.Context, root CI) (Impact, error) {
 		r := w.nodes[i]
 		path := paths[: r.depth+1 : r.depth+1]
 		paths = paths[r.depth+1:]
-		n := ImpactNode{CI: sums[i], Depth: int(r.depth), Via: r.via, Path: path}
+		n := ImpactNode{CI: found[i-1], Depth: int(r.depth), Via: r.via, Path: path}
 		for at, d := int32(i), r.depth; d >= 0; d-- {
-			n.Path[d] = sums[at].Key
+			n.Path[d] = sum(at).Key
 			at = w.nodes[at].parent
 		}
 		out.Nodes = append(out.Nodes, n)
@@ -263,15 +274,21 @@ func (w *walk) result(ctx context.Context, root CI) (Impact, error) {
 			out.Services = append(out.Services, n)
 		}
 	}
-	out.Edges = make([]Relation, 0, len(w.edges))
-	for _, e := range w.edges {
-		src, ok1 := w.pos[e.SourceID]
-		dst, ok2 := w.pos[e.TargetID]
-		if !ok1 || !ok2 {
-			continue
+	n := 0
+	for _, chunk := range w.edges {
+		n += len(chunk)
+	}
+	out.Edges = make([]Relation, 0, n)
+	for _, chunk := range w.edges {
+		for _, e := range chunk {
+			src, ok1 := w.pos[e.SourceID]
+			dst, ok2 := w.pos[e.TargetID]
+			if !ok1 || !ok2 {
+				continue
+			}
+			out.Edges = append(out.Edges, Relation{ID: e.ID, Source: sum(src).Key, Type: e.Type, Target: sum(dst).Key,
+				SourceID: e.SourceID, TargetID: e.TargetID})
 		}
-		out.Edges = append(out.Edges, Relation{ID: e.ID, Source: sums[src].Key, Type: e.Type, Target: sums[dst].Key,
-			SourceID: e.SourceID, TargetID: e.TargetID})
 	}
 	return out, nil
 }

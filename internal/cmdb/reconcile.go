@@ -46,16 +46,25 @@ type prepared struct {
 }
 
 func newReconciler(st Store, n int) *reconciler {
-	return &reconciler{st: st, rows: make([]ImportRow, n), rowWork: make([]*work, n), rowConflict: make([][]*work, n),
-		holder: make(map[IdentifierValue]*work, 2*n)}
+	return &reconciler{st: st, rows: make([]ImportRow, n), rowWork: make([]*work, n), rowConflict: make([][]*work, n)}
 }
 
 // prepare normalises every candidate's identifiers and loads, in batches,
 // everything reconciliation needs to know from the database.
 func (rc *reconciler) prepare(ctx context.Context, cands []Candidate) error {
 	rc.cands = make([]prepared, len(cands))
-	seen := make(map[IdentifierValue]bool, 2*len(cands))
-	var lookup []IdentifierValue
+	// Sized for every identifier the file gives: growing maps of hundreds
+	// of thousands of entries step by step costs more than filling them.
+	total := 0
+	for _, c := range cands {
+		total += c.Identifiers.count()
+		if c.Fields.Identifiers != nil {
+			total += c.Fields.Identifiers.count()
+		}
+	}
+	seen := make(map[IdentifierValue]bool, total)
+	lookup := make([]IdentifierValue, 0, total)
+	rc.holder = make(map[IdentifierValue]*work, total)
 	var users, teams []string
 	for i, c := range cands {
 		// A blank name or kind cell says nothing: it neither renames the

@@ -72,7 +72,7 @@ func (s *cmdbStore) FindCIsByID(ctx context.Context, ids []int64) (map[int64]*cm
 	out := make(map[int64]*cmdb.CI, len(ids))
 	var all []*cmdb.CI
 	err := batches(ids, s.tx.inBatch(), func(part []int64) error {
-		var q query
+		q := s.tx.listQuery()
 		q.and("cis.id IN " + inList(&q, part))
 		rows, err := s.queryCached(ctx, ciSelect+q.whereClause(), q.args...)
 		if err != nil {
@@ -104,7 +104,7 @@ func (s *cmdbStore) loadChildren(ctx context.Context, cis []*cmdb.CI) error {
 		byID[ci.ID], ids[i] = ci, ci.ID
 	}
 	return batches(ids, s.tx.inBatch(), func(part []int64) error {
-		var q query
+		q := s.tx.listQuery()
 		in := inList(&q, part)
 		// Unordered: sorting in SQL would need a temporary b-tree; the
 		// few identifiers of each CI are put in order here instead.
@@ -179,7 +179,7 @@ func (s *cmdbStore) TeamIDs(ctx context.Context, names []string) (map[string]int
 func (s *cmdbStore) namesToIDs(ctx context.Context, sqlHead string, names []string) (map[string]int64, error) {
 	out := make(map[string]int64, len(names))
 	err := batches(names, s.tx.inBatch(), func(part []string) error {
-		var q query
+		q := s.tx.listQuery()
 		rows, err := s.queryCached(ctx, sqlHead+inList(&q, part), q.args...)
 		if err != nil {
 			return err
@@ -212,7 +212,7 @@ func (s *cmdbStore) MatchIdentifiers(ctx context.Context, vals []cmdb.Identifier
 	var out []cmdb.IdentifierMatch
 	for _, kind := range cmdb.IdentifierKinds {
 		err := batches(byKind[kind], s.tx.inBatch(), func(part []string) error {
-			var q query
+			q := s.tx.listQuery()
 			q.and("i.kind = " + q.arg(string(kind)))
 			q.and("i.value IN " + inList(&q, part))
 			rows, err := s.queryCached(ctx, `SELECT i.value, i.ci_id, c.key FROM ci_identifiers i

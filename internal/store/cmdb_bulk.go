@@ -3,25 +3,25 @@ package store
 import (
 	"context"
 	"database/sql"
-	"strconv"
 	"strings"
 )
 
 // bulkParams is about how many parameters one multi-row INSERT carries on
-// each engine; rows per statement = bulkParams / columns. Measured on a
-// 2-core machine: pure-Go SQLite inserts a 17-column row fastest one per
-// statement, prepared once and run per row (94,000 rows/s; 64 rows per
-// statement only 31,000: binding many parameters costs more than the
-// statement overhead saved), while a 4-column identifier row gains about
-// 15% at 8 per statement. PostgreSQL pays a round trip per statement
-// (6,000 rows/s at one row, 45,000 at 64 rows of 17 columns).
-var bulkParams = map[string]int{"sqlite": 32, "postgres": 1024}
+// each engine; rows per statement = bulkParams / columns. SQLite used to
+// be fastest at one or a few rows per statement, because binding a $N
+// parameter costs a walk over the names of all of them; with anonymous
+// parameters (Dialect.Anonymous) binding is linear, and a 100,000-row CSV
+// import on a 2-core machine ran faster at 128 than at 32, and measured
+// 16,100 CIs/s at 256, 16,700 at 512 and 16,550 at 1024. PostgreSQL pays
+// a round trip per statement (6,000 rows/s at one row, 45,000 at 64 rows
+// of 17 columns).
+var bulkParams = map[string]int{"sqlite": 512, "postgres": 1024}
 
 // inBatchRows is how many values one IN (...) list carries in batched
-// lookups. SQLite looks each $N parameter up in a list when it parses and
-// when it binds, so a statement's cost grows with the square of its
-// parameters: it gets smaller lists. PostgreSQL pays a round trip per
-// statement instead.
+// lookups. On SQLite the lists bind anonymous parameters (see listQuery);
+// lists of 1,000 measured no faster than 200 there. PostgreSQL pays a
+// round trip per statement instead, and binds id lists as one array (see
+// idIn).
 var inBatchRows = map[string]int{"sqlite": 200, "postgres": 1000}
 
 func (tx *Tx) inBatch() int {
@@ -29,6 +29,38 @@ func (tx *Tx) inBatch() int {
 		return n
 	}
 	return 100
+}
+
+// idArrayBatch is how many ids one "= ANY($1)" lookup carries: enough for
+// the widest impact walk in one statement.
+const idArrayBatch = 10000
+
+// idBatch is how many ids one idIn lookup carries.
+func (tx *Tx) idBatch() int {
+	if tx.d.IDArray {
+		return idArrayBatch
+	}
+	return tx.inBatch()
+}
+
+// idIn binds ids and returns the condition "col is one of them":
+// "col = ANY($n)" where the dialect binds arrays, else "col IN ($n, ...)".
+func (tx *Tx) idIn(q *query, col string, ids []int64) string {
+	if tx.d.IDArray {
+		return col + " = ANY(" + q.arg(ids) + ")"
+	}
+	return col + " IN " + inList(q, ids)
+}
+
+// queryIDs runs a query built with idIn. An array lookup's text is the
+// same for every batch, so it goes through the driver, whose statement
+// cache keeps it prepared on the connection across units of work; an IN
+// list's text varies with the batch, so it is prepared once per store.
+func (s *cmdbStore) queryIDs(ctx context.Context, text string, args ...any) (*sql.Rows, error) {
+	if s.tx.d.IDArray {
+		return s.tx.query(ctx, text, args...)
+	}
+	return s.queryCached(ctx, text, args...)
 }
 
 // queryCached runs a query through a statement prepared once per store
@@ -51,27 +83,22 @@ func (s *cmdbStore) queryCached(ctx context.Context, text string, args ...any) (
 	return rows, mapError(err)
 }
 
-// lastInsertID says the driver reports the id of a one-row INSERT through
-// sql.Result (SQLite does; pgx does not). Using it on SQLite instead of
-// RETURNING matters: a RETURNING statement costs about three times a plain
-// one-row INSERT there (it buffers its output and needs a statement
-// journal), the difference between meeting the import rate or not.
-var lastInsertID = map[string]bool{"sqlite": true}
-
 // inserter writes many rows into one table with as few statements as the
 // engine likes (see bulkParams), reusing one prepared statement for every
 // full batch.
 type inserter struct {
 	tx      *Tx
+	table   string
 	head    string // INSERT INTO t (a, b) VALUES
 	cols    int
 	perStmt int
 	ids     *idSink
+	assign  bool // ids are chosen here and written in the id column
 	full    *sql.Stmt
 }
 
 // idSink says how an inserter hands back the ids of new rows: set(i, id)
-// when the driver reports one row's id, or, for multi-row statements, a
+// when the inserter chose row i's id itself (see Dialect.OneWriter), or a
 // RETURNING clause whose rows scan matches to the rows inserted (by a
 // natural key: PostgreSQL does not promise VALUES order).
 type idSink struct {
@@ -81,18 +108,14 @@ type idSink struct {
 }
 
 // newInserter returns an inserter; ids is nil when no ids are needed.
+// The table's key must be an integer column named id.
 func (tx *Tx) newInserter(table string, cols []string, ids *idSink) *inserter {
-	per := max(1, bulkParams[tx.d.Name]/len(cols))
-	if ids != nil && lastInsertID[tx.d.Name] {
-		per = 1 // one row per statement, its id from sql.Result
+	assign := ids != nil && tx.d.OneWriter
+	if assign {
+		cols = append([]string{"id"}, cols...)
 	}
-	return &inserter{tx: tx, head: "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ",
-		cols: len(cols), perStmt: per, ids: ids}
-}
-
-// byResult reports whether ids come from sql.Result.LastInsertId.
-func (in *inserter) byResult() bool {
-	return in.ids != nil && in.perStmt == 1 && lastInsertID[in.tx.d.Name]
+	return &inserter{tx: tx, table: table, head: "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ",
+		cols: len(cols), perStmt: max(1, bulkParams[tx.d.Name]/len(cols)), ids: ids, assign: assign}
 }
 
 func (in *inserter) statement(rows int) string {
@@ -108,13 +131,12 @@ func (in *inserter) statement(rows int) string {
 			if c > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(p))
+			b.WriteString(in.tx.d.param(p))
 			p++
 		}
 		b.WriteByte(')')
 	}
-	if in.ids != nil && !in.byResult() {
+	if in.ids != nil && !in.assign {
 		b.WriteString(in.ids.returning)
 	}
 	return b.String()
@@ -122,11 +144,21 @@ func (in *inserter) statement(rows int) string {
 
 // run inserts n rows. row appends row i's values to dst and returns it.
 func (in *inserter) run(ctx context.Context, n int, row func(i int, dst []any) []any) error {
+	var next int64 // the id of the next row, when assigning them
+	if in.assign {
+		if err := in.tx.queryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM `+in.table).Scan(&next); err != nil {
+			return mapError(err)
+		}
+		next++
+	}
 	args := make([]any, 0, in.perStmt*in.cols)
 	for start := 0; start < n; start += in.perStmt {
 		end := min(start+in.perStmt, n)
 		args = args[:0]
 		for i := start; i < end; i++ {
+			if in.assign {
+				args = append(args, next+int64(i))
+			}
 			args = row(i, args)
 		}
 		var st *sql.Stmt
@@ -150,16 +182,13 @@ func (in *inserter) run(ctx context.Context, n int, row func(i int, dst []any) [
 			if _, err := st.ExecContext(ctx, args...); err != nil {
 				return mapError(err)
 			}
-		case in.byResult():
-			res, err := st.ExecContext(ctx, args...)
-			if err != nil {
+		case in.assign:
+			if _, err := st.ExecContext(ctx, args...); err != nil {
 				return mapError(err)
 			}
-			id, err := res.LastInsertId()
-			if err != nil {
-				return mapError(err)
+			for i := start; i < end; i++ {
+				in.ids.set(i, next+int64(i))
 			}
-			in.ids.set(start, id)
 		default:
 			if err := scanAll(ctx, st, args, in.ids.scan); err != nil {
 				return err

@@ -106,9 +106,9 @@ func (s *cmdbStore) Neighbours(ctx context.Context, ids []int64, dir cmdb.Direct
 		near, far = far, near
 	}
 	out := make([]cmdb.Edge, 0, 3*len(ids)) // about three relations per CI
-	err := batches(ids, s.tx.inBatch(), func(part []int64) error {
-		var q query
-		q.and(near + " IN " + inList(&q, part))
+	err := batches(ids, s.tx.idBatch(), func(part []int64) error {
+		q := s.tx.listQuery()
+		q.and(s.tx.idIn(&q, near, part))
 		from := " FROM ci_relations r"
 		// Unrestricted principals need no join: skipping it halves the
 		// rows the database touches for a wide walk.
@@ -116,7 +116,7 @@ func (s *cmdbStore) Neighbours(ctx context.Context, ids []int64, dir cmdb.Direct
 			from += " JOIN cis n ON n.id = " + far
 			q.and(scopePredicate(&q, scope, "n.owner_id"))
 		}
-		rows, err := s.queryCached(ctx, "SELECT r.id, r.source_id, r.target_id, r.type"+from+q.whereClause(), q.args...)
+		rows, err := s.queryIDs(ctx, "SELECT r.id, r.source_id, r.target_id, r.type"+from+q.whereClause(), q.args...)
 		if err != nil {
 			return err
 		}
@@ -162,12 +162,12 @@ func (s *cmdbStore) Summaries(ctx context.Context, ids []int64) ([]cmdb.CISummar
 	for i, id := range ids {
 		at[id] = int32(i)
 	}
-	err := batches(ids, s.tx.inBatch(), func(part []int64) error {
-		var q query
-		rows, err := s.queryCached(ctx, `SELECT cis.id, cis.key, cis.name, cis.kind, cis.criticality,
+	err := batches(ids, s.tx.idBatch(), func(part []int64) error {
+		q := s.tx.listQuery()
+		rows, err := s.queryIDs(ctx, `SELECT cis.id, cis.key, cis.name, cis.kind, cis.criticality,
 			COALESCE(u.username, ''), COALESCE(g.name, ''), cis.internet_exposed
 			FROM cis LEFT JOIN users u ON u.id = cis.owner_id LEFT JOIN teams g ON g.id = cis.support_group_id
-			WHERE cis.id IN `+inList(&q, part), q.args...)
+			WHERE `+s.tx.idIn(&q, "cis.id", part), q.args...)
 		if err != nil {
 			return err
 		}

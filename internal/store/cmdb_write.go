@@ -61,8 +61,14 @@ func (s *cmdbStore) InsertCIs(ctx context.Context, cis []*cmdb.CI) error {
 	if err != nil {
 		return err
 	}
-	var idents []identRow
-	var tags []tagRow
+	nIdents, nTags := 0, 0
+	for _, ci := range cis {
+		nIdents += len(ci.Identifiers.MACs) + len(ci.Identifiers.FQDNs) + len(ci.Identifiers.Hostnames) +
+			len(ci.Identifiers.IPs) + 2 // at most a serial and a cloud id more
+		nTags += len(ci.Tags)
+	}
+	idents := make([]identRow, 0, nIdents)
+	tags := make([]tagRow, 0, nTags)
 	for _, ci := range cis {
 		idents = appendIdentRows(idents, ci.ID, ci.Identifiers)
 		for _, t := range ci.Tags {
@@ -86,11 +92,16 @@ type tagRow struct {
 	tag  string
 }
 
+// appendIdentRows appends ids as rows, each with its position within its
+// kind. Values lists each kind's values together.
 func appendIdentRows(dst []identRow, ciID int64, ids cmdb.Identifiers) []identRow {
-	pos := map[cmdb.IdentifierKind]int{}
-	for _, v := range ids.Values() {
-		dst = append(dst, identRow{ciID, v, pos[v.Kind]})
-		pos[v.Kind]++
+	pos := 0
+	for i, v := range ids.Values() {
+		if i > 0 && dst[len(dst)-1].v.Kind != v.Kind {
+			pos = 0
+		}
+		dst = append(dst, identRow{ciID, v, pos})
+		pos++
 	}
 	return dst
 }

@@ -10,11 +10,23 @@ import (
 type query struct {
 	where []string
 	args  []any
+	// anon writes every placeholder as a bare "?" (see
+	// Dialect.Anonymous): only for a query whose placeholders appear in
+	// the text in the order they were bound, each once.
+	anon bool
 }
+
+// listQuery returns a query for a batched lookup by a list of values,
+// whose placeholders are bound in text order, each once: on SQLite they
+// are anonymous, so binding a list costs its length, not its square.
+func (tx *Tx) listQuery() query { return query{anon: tx.d.Anonymous} }
 
 // arg binds v and returns its placeholder.
 func (q *query) arg(v any) string {
 	q.args = append(q.args, v)
+	if q.anon {
+		return "?"
+	}
 	return "$" + strconv.Itoa(len(q.args))
 }
 

@@ -29,10 +29,14 @@ const (
 	fIdentifiers        = "identifiers"
 )
 
+// kindSeparators is built once: a Replacer builds its tables on first use,
+// which per row of a large import cost more than the replacing.
+var kindSeparators = strings.NewReplacer(" ", "_", "-", "_")
+
 // parseKind accepts a CI kind in any case, with spaces or hyphens for the
 // underscores ("Business Service" → business_service).
 func parseKind(s string) (cmdb.Kind, error) {
-	k := cmdb.Kind(strings.NewReplacer(" ", "_", "-", "_").Replace(strings.ToLower(strings.TrimSpace(s))))
+	k := cmdb.Kind(kindSeparators.Replace(strings.ToLower(strings.TrimSpace(s))))
 	if !k.Valid() {
 		return "", fmt.Errorf("%q is not a CI kind; use one of %s", s, kindList())
 	}

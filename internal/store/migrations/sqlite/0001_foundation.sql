@@ -16,7 +16,7 @@ CREATE TABLE audit_head (
 INSERT INTO audit_head (id, last_seq, last_hash) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
 
 CREATE TABLE audit_log (
-    seq          BIGINT PRIMARY KEY,
+    seq          INTEGER PRIMARY KEY, -- the rowid: one b-tree fewer to write per entry
     at           TEXT NOT NULL,
     actor        TEXT NOT NULL,
     action       TEXT NOT NULL,
