@@ -73,3 +73,36 @@ func TestVerifyAgainstTheHead(t *testing.T) {
 		})
 	}
 }
+
+// Every hashed field takes part in the hash, and moving bytes from one
+// field to the next changes it (the fields are length-prefixed).
+func TestComputeHashCoversEveryField(t *testing.T) {
+	base := Entry{Seq: 7, At: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC), Actor: "ann", Action: "update",
+		Kind: "ci", Key: "CI-1", Before: []byte(`{"a":1}`), After: []byte(`{"a":2}`), Changes: []byte(`[]`)}
+	edits := map[string]func(*Entry){
+		"seq":     func(e *Entry) { e.Seq++ },
+		"at":      func(e *Entry) { e.At = e.At.Add(time.Microsecond) },
+		"actor":   func(e *Entry) { e.Actor = "bob" },
+		"action":  func(e *Entry) { e.Action = "delete" },
+		"kind":    func(e *Entry) { e.Kind = "user" },
+		"key":     func(e *Entry) { e.Key = "CI-2" },
+		"before":  func(e *Entry) { e.Before = []byte(`{"a":3}`) },
+		"after":   func(e *Entry) { e.After = nil },
+		"changes": func(e *Entry) { e.Changes = nil },
+		"shifted": func(e *Entry) { e.Actor, e.Action = "annu", "pdate" },
+	}
+	want := ComputeHash(GenesisHash, base)
+	if want != ComputeHash(GenesisHash, base) {
+		t.Fatal("hash is not deterministic")
+	}
+	for name, edit := range edits {
+		e := base
+		edit(&e)
+		if ComputeHash(GenesisHash, e) == want {
+			t.Errorf("changing %s leaves the hash unchanged", name)
+		}
+	}
+	if ComputeHash("other", base) == want {
+		t.Error("the previous hash does not take part")
+	}
+}
