@@ -127,7 +127,7 @@ func (s *authStore) setTeamMembers(ctx context.Context, teamID int64, usernames 
 }
 
 func (s *authStore) teamMemberIDs(ctx context.Context, teamID int64) ([]int64, error) {
-	return s.tx.queryIDs(ctx, `SELECT user_id FROM team_members WHERE team_id = $1`, teamID)
+	return s.tx.selectIDs(ctx, `SELECT user_id FROM team_members WHERE team_id = $1`, teamID)
 }
 
 // loadTeams runs SELECT <team columns> FROM teams <rest> and attaches the

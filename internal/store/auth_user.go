@@ -156,7 +156,7 @@ func (s *authStore) DeleteUser(ctx context.Context, userID int64) error {
 // and leave none. Ordered by id so every caller locks in the same order.
 // SQLite has one writer and needs no lock.
 func (s *authStore) LockEnabledAdmins(ctx context.Context) ([]int64, error) {
-	ids, err := s.tx.queryIDs(ctx, `SELECT users.id FROM users JOIN user_roles ON user_roles.user_id = users.id
+	ids, err := s.tx.selectIDs(ctx, `SELECT users.id FROM users JOIN user_roles ON user_roles.user_id = users.id
 		WHERE user_roles.role = $1 AND users.disabled = FALSE ORDER BY users.id`+s.tx.d.ForUpdate, string(auth.RoleAdmin))
 	if err != nil {
 		return nil, fmt.Errorf("lock admins: %w", err)

@@ -6,30 +6,8 @@ import (
 	"strings"
 )
 
-// bulkParams is about how many parameters one multi-row INSERT carries on
-// each engine; rows per statement = bulkParams / columns. SQLite used to
-// be fastest at one or a few rows per statement, because binding a $N
-// parameter costs a walk over the names of all of them; with anonymous
-// parameters (Dialect.Anonymous) binding is linear, and a 100,000-row CSV
-// import on a 2-core machine ran faster at 128 than at 32, and measured
-// 16,100 CIs/s at 256, 16,700 at 512 and 16,550 at 1024. PostgreSQL pays
-// a round trip per statement (6,000 rows/s at one row, 45,000 at 64 rows
-// of 17 columns).
-var bulkParams = map[string]int{"sqlite": 512, "postgres": 1024}
-
-// inBatchRows is how many values one IN (...) list carries in batched
-// lookups. On SQLite the lists bind anonymous parameters (see listQuery);
-// lists of 1,000 measured no faster than 200 there. PostgreSQL pays a
-// round trip per statement instead, and binds id lists as one array (see
-// idIn).
-var inBatchRows = map[string]int{"sqlite": 200, "postgres": 1000}
-
-func (tx *Tx) inBatch() int {
-	if n := inBatchRows[tx.d.Name]; n > 0 {
-		return n
-	}
-	return 100
-}
+// inBatch is how many values one IN (...) list carries.
+func (tx *Tx) inBatch() int { return tx.d.InBatch }
 
 // idArrayBatch is how many ids one "= ANY($1)" lookup carries: enough for
 // the widest impact walk in one statement.
@@ -84,7 +62,7 @@ func (s *cmdbStore) queryCached(ctx context.Context, text string, args ...any) (
 }
 
 // inserter writes many rows into one table with as few statements as the
-// engine likes (see bulkParams), reusing one prepared statement for every
+// engine likes (see Dialect.BulkParams), reusing one prepared statement for every
 // full batch.
 type inserter struct {
 	tx      *Tx
@@ -115,7 +93,7 @@ func (tx *Tx) newInserter(table string, cols []string, ids *idSink) *inserter {
 		cols = append([]string{"id"}, cols...)
 	}
 	return &inserter{tx: tx, table: table, head: "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES ",
-		cols: len(cols), perStmt: max(1, bulkParams[tx.d.Name]/len(cols)), ids: ids, assign: assign}
+		cols: len(cols), perStmt: max(1, tx.d.BulkParams/len(cols)), ids: ids, assign: assign}
 }
 
 func (in *inserter) statement(rows int) string {

@@ -189,7 +189,7 @@ var updateColumns = []struct{ name, typ string }{
 }
 
 // updateRows writes the CI rows of changes, many per statement where the
-// engine likes that (see bulkParams): on PostgreSQL one round trip per CI
+// engine likes that (see Dialect.BulkParams): on PostgreSQL one round trip per CI
 // would cap a re-import at a few thousand CIs a second. The form
 //
 //	UPDATE cis SET ... FROM (VALUES (...), (...)) AS v WHERE cis.id = v.column1 AND cis.version = v.columnN
@@ -199,7 +199,7 @@ var updateColumns = []struct{ name, typ string }{
 // UpdatedAt, bound once, since a time cannot be CAST portably.
 func (s *cmdbStore) updateRows(ctx context.Context, changes []cmdb.CIChange) error {
 	cols := len(updateColumns) + 2
-	per := max(1, bulkParams[s.tx.d.Name]/cols)
+	per := max(1, s.tx.d.BulkParams/cols)
 	stmts := map[int]*sql.Stmt{}
 	defer func() {
 		for _, st := range stmts {

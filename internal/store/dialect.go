@@ -12,10 +12,20 @@ type Dialect struct {
 	// SkipLocked lets concurrent job claimers on PostgreSQL pass over rows
 	// another replica holds.
 	SkipLocked string
-	// CaseInsensitiveLike is the operator for a case-insensitive match.
-	CaseInsensitiveLike string
-	// MaxParams is how many bind parameters one statement may carry.
-	MaxParams int
+	// BulkParams is about how many parameters one multi-row INSERT
+	// carries; rows per statement = BulkParams / columns. SQLite used to be
+	// fastest at a few rows per statement, because binding a $N parameter
+	// walks the names of all of them; with anonymous parameters binding is
+	// linear, and a 100,000-row CSV import on a 2-core machine measured
+	// 16,100 CIs/s at 256, 16,700 at 512 and 16,550 at 1024. PostgreSQL
+	// pays a round trip per statement (6,000 rows/s at one row, 45,000 at
+	// 64 rows of 17 columns).
+	BulkParams int
+	// InBatch is how many values one IN (...) list carries in batched
+	// lookups. On SQLite lists of 1,000 measured no faster than 200;
+	// PostgreSQL pays a round trip per statement instead, and binds id
+	// lists as one array (see IDArray).
+	InBatch int
 	// Anonymous says generated statements whose parameters are bound in
 	// order may write each as a bare "?". The SQLite driver looks up the
 	// name of every parameter each time it binds, and SQLite finds a
@@ -49,6 +59,6 @@ func (d Dialect) param(n int) string {
 }
 
 var (
-	sqliteDialect   = Dialect{Name: "sqlite", Anonymous: true, OneWriter: true, CaseInsensitiveLike: "LIKE", MaxParams: 32000}
-	postgresDialect = Dialect{Name: "postgres", IDArray: true, ForUpdate: " FOR UPDATE", SkipLocked: " FOR UPDATE SKIP LOCKED", CaseInsensitiveLike: "ILIKE", MaxParams: 65000}
+	sqliteDialect   = Dialect{Name: "sqlite", Anonymous: true, OneWriter: true, BulkParams: 512, InBatch: 200}
+	postgresDialect = Dialect{Name: "postgres", IDArray: true, ForUpdate: " FOR UPDATE", SkipLocked: " FOR UPDATE SKIP LOCKED", BulkParams: 1024, InBatch: 1000}
 )

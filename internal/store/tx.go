@@ -116,8 +116,8 @@ func (tx *Tx) NextKeys(ctx context.Context, kind string, n int) (int64, error) {
 	return last - int64(n) + 1, nil
 }
 
-// queryIDs runs a query whose rows are single integer ids.
-func (tx *Tx) queryIDs(ctx context.Context, query string, args ...any) ([]int64, error) {
+// selectIDs runs a query whose rows are single integer ids.
+func (tx *Tx) selectIDs(ctx context.Context, query string, args ...any) ([]int64, error) {
 	rows, err := tx.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
