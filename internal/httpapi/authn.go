@@ -58,10 +58,7 @@ func (a *api) identify(r *http.Request) (auth.Principal, error) {
 	if p.UserID == 0 && !p.System {
 		return p, errs.E(errs.Unauthenticated, "this endpoint needs an API token (Authorization: Bearer TOKEN) or a signed-in session")
 	}
-	if id.Session != nil && !httpauth.Safe(r.Method) && r.Header.Get(httpauth.CSRFHeader) == "" {
-		return p, errs.E(errs.Forbidden, "a signed-in browser session must send its CSRF token in the %s header", httpauth.CSRFHeader)
-	}
-	if err := httpauth.CheckCSRF(r, id); err != nil {
+	if err := httpauth.CheckCSRFHeader(r, id); err != nil {
 		return p, err
 	}
 	return p, nil

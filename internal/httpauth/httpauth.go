@@ -71,16 +71,22 @@ func Safe(method string) bool {
 // its session's CSRF token, in the header or (for forms) the form field.
 // Call it after Identify; requests without a session pass (they either used
 // a bearer token or will be denied as anonymous).
-func CheckCSRF(r *http.Request, id Identity) error {
+func CheckCSRF(r *http.Request, id Identity) error { return checkCSRF(r, id, true) }
+
+// CheckCSRFHeader is CheckCSRF for JSON APIs: the token must come in the
+// header, because reading a form field would consume the request body.
+func CheckCSRFHeader(r *http.Request, id Identity) error { return checkCSRF(r, id, false) }
+
+func checkCSRF(r *http.Request, id Identity, formField bool) error {
 	if id.Session == nil || Safe(r.Method) {
 		return nil
 	}
 	got := r.Header.Get(CSRFHeader)
-	if got == "" {
+	if got == "" && formField {
 		got = r.PostFormValue(CSRFField)
 	}
 	if got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(id.Session.CSRFToken)) != 1 {
-		return errs.E(errs.Forbidden, "missing or wrong CSRF token; reload the page and try again")
+		return errs.E(errs.Forbidden, "missing or wrong CSRF token (send it in the %s header); reload the page and try again", CSRFHeader)
 	}
 	return nil
 }
