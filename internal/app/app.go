@@ -12,12 +12,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
-	"github.com/rampart-itsm/rampart/internal/audit/auditlog"
-	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/clock"
-	"github.com/rampart-itsm/rampart/internal/cmdb"
 	"github.com/rampart-itsm/rampart/internal/jobs"
+	"github.com/rampart-itsm/rampart/internal/services"
 	"github.com/rampart-itsm/rampart/internal/store"
+	"github.com/rampart-itsm/rampart/internal/store/jobstore"
 )
 
 // Config says where the data lives and how to run.
@@ -31,13 +30,10 @@ type Config struct {
 	Worker string
 }
 
-// App is a running Rampart: its database and services.
+// App is a running Rampart: its database, services and background runner.
 type App struct {
+	services.Services
 	DB       *store.DB
-	CMDB     *cmdb.Service
-	Auth     *auth.Service
-	Audit    *auditlog.Service
-	Jobs     *jobs.Service
 	Runner   *jobs.Runner
 	Registry *prometheus.Registry
 	Logger   *slog.Logger
@@ -73,18 +69,14 @@ func build(db *store.DB, cfg Config) *App {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a := &App{
+		Services: services.New(db, cfg.Clock),
 		DB:       db,
-		CMDB:     cmdb.NewService(store.Bind(db, func(tx *store.Tx) cmdb.Tx { return tx })),
-		Auth:     auth.NewService(store.Bind(db, func(tx *store.Tx) auth.Tx { return tx }), cfg.Clock),
-		Audit:    auditlog.NewService(store.Bind(db, func(tx *store.Tx) auditlog.Tx { return tx })),
+		Runner:   jobs.NewRunner(store.Bind(db, jobstore.Bind), cfg.Clock, cfg.Worker),
 		Registry: reg,
 		Logger:   cfg.Logger,
 		Clock:    cfg.Clock,
 		cfg:      cfg,
 	}
-	jobsTx := store.Bind(db, func(tx *store.Tx) jobs.Tx { return tx })
-	a.Jobs = jobs.NewService(jobsTx)
-	a.Runner = jobs.NewRunner(jobsTx, cfg.Clock, cfg.Worker)
 	if err := a.Runner.Instrument(reg); err != nil {
 		panic(err) // a fresh registry cannot already hold these metrics
 	}

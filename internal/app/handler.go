@@ -21,12 +21,10 @@ func (a *App) Handler() http.Handler {
 	// no metric carries record content, so they need no authorisation.
 	mux.Handle("GET /metrics", promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{Registry: a.Registry}))
 	mux.Handle("/api/", httpapi.New(httpapi.Deps{
-		CMDB: a.CMDB, Auth: a.Auth, Audit: a.Audit, Jobs: a.Jobs,
-		Logger: a.Logger, Registry: a.Registry, Clock: a.Clock,
+		Services: a.Services, Logger: a.Logger, Registry: a.Registry, Clock: a.Clock,
 	}))
 	mux.Handle("/", web.New(web.Deps{
-		CMDB: a.CMDB, Auth: a.Auth, Audit: a.Audit, Jobs: a.Jobs,
-		Logger: a.Logger, Registry: a.Registry, Clock: a.Clock, Secure: a.cfg.SecureCookies,
+		Services: a.Services, Logger: a.Logger, Registry: a.Registry, Clock: a.Clock, Secure: a.cfg.SecureCookies,
 	}))
 	return mux
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/rampart-itsm/rampart/internal/clock"
 	"github.com/rampart-itsm/rampart/internal/errs"
 	"github.com/rampart-itsm/rampart/internal/store"
+	"github.com/rampart-itsm/rampart/internal/store/authstore"
 	"github.com/rampart-itsm/rampart/internal/storetest"
 )
 
@@ -30,7 +31,7 @@ type fixture struct {
 // service bound to both.
 func each(t *testing.T, fn func(t *testing.T, f *fixture)) {
 	storetest.EachWithClock(t, func(t *testing.T, db *store.DB, clk *clock.Fake) {
-		svc := auth.NewService(store.Bind(db, func(tx *store.Tx) auth.Tx { return tx }), clk)
+		svc := auth.NewService(store.Bind(db, authstore.Bind), clk)
 		fn(t, &fixture{t: t, ctx: context.Background(), db: db, clk: clk, svc: svc})
 	})
 }

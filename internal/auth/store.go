@@ -4,14 +4,14 @@ import (
 	"context"
 	"time"
 
-	"github.com/rampart-itsm/rampart/internal/audit"
+	"github.com/rampart-itsm/rampart/internal/uow"
 )
 
-// Tx is the unit of work the auth service runs in; *store.Tx satisfies it.
+// Tx is the unit of work the auth service runs in (bound by
+// internal/store/authstore).
 type Tx interface {
+	uow.Unit
 	Auth() Store
-	Audit() audit.Appender
-	Now() time.Time
 }
 
 // Transactor opens units of work: InTx for writes, View for a read-only

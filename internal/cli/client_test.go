@@ -12,11 +12,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/rampart-itsm/rampart/internal/audit/auditlog"
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/clock"
 	"github.com/rampart-itsm/rampart/internal/cmdb"
 	"github.com/rampart-itsm/rampart/internal/httpapi"
+	"github.com/rampart-itsm/rampart/internal/services"
 	"github.com/rampart-itsm/rampart/internal/store"
 	"github.com/rampart-itsm/rampart/internal/storetest"
 )
@@ -32,10 +32,10 @@ type apiServer struct {
 func startAPI(t *testing.T, db *store.DB, clk clock.Clock) *apiServer {
 	t.Helper()
 	ctx := context.Background()
-	cm := cmdb.NewService(store.Bind(db, func(tx *store.Tx) cmdb.Tx { return tx }))
-	au := auth.NewService(store.Bind(db, func(tx *store.Tx) auth.Tx { return tx }), clk)
-	al := auditlog.NewService(store.Bind(db, func(tx *store.Tx) auditlog.Tx { return tx }))
-	srv := httptest.NewServer(httpapi.New(httpapi.Deps{CMDB: cm, Auth: au, Audit: al, Clock: clk}))
+	svc := services.New(db, clk)
+	svc.Jobs = nil // the CLI has no job verbs: serve the API without them
+	cm, au := svc.CMDB, svc.Auth
+	srv := httptest.NewServer(httpapi.New(httpapi.Deps{Services: svc, Clock: clk}))
 	t.Cleanup(srv.Close)
 	s := &apiServer{url: srv.URL, cmdb: cm}
 	for _, u := range []struct {

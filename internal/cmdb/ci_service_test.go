@@ -12,6 +12,7 @@ import (
 	"github.com/rampart-itsm/rampart/internal/cmdb"
 	"github.com/rampart-itsm/rampart/internal/errs"
 	"github.com/rampart-itsm/rampart/internal/store"
+	"github.com/rampart-itsm/rampart/internal/store/cmdbstore"
 )
 
 func TestCICRUDWritesAudit(t *testing.T) {
@@ -179,7 +180,7 @@ func (f failAfter) View(ctx context.Context, fn func(cmdb.Tx) error) error {
 func TestFailureAfterWriteRollsBackCIAndAudit(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		boom := errors.New("disk on fire")
-		svc := cmdb.NewService(failAfter{inner: store.Bind(e.db, func(tx *store.Tx) cmdb.Tx { return tx }), err: boom})
+		svc := cmdb.NewService(failAfter{inner: store.Bind(e.db, cmdbstore.Bind), err: boom})
 		tests := []struct {
 			name string
 			run  func() error

@@ -11,6 +11,7 @@ import (
 	"github.com/rampart-itsm/rampart/internal/cmdb"
 	"github.com/rampart-itsm/rampart/internal/errs"
 	"github.com/rampart-itsm/rampart/internal/store"
+	"github.com/rampart-itsm/rampart/internal/store/cmdbstore"
 	"github.com/rampart-itsm/rampart/internal/storetest"
 )
 
@@ -26,7 +27,7 @@ type env struct {
 }
 
 func bind(db *store.DB) cmdb.Transactor {
-	return store.Bind(db, func(tx *store.Tx) cmdb.Tx { return tx })
+	return store.Bind(db, cmdbstore.Bind)
 }
 
 // each runs fn on every backend with a fresh, seeded database.

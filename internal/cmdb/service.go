@@ -27,7 +27,7 @@ type Service struct {
 }
 
 // NewService returns a CMDB service on the given transactor, typically
-// store.Bind(db, func(tx *store.Tx) cmdb.Tx { return tx }).
+// store.Bind(db, cmdbstore.Bind).
 func NewService(t Transactor) *Service { return &Service{t: t} }
 
 var zeroTime time.Time

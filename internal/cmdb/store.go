@@ -2,21 +2,17 @@ package cmdb
 
 import (
 	"context"
-	"time"
 
-	"github.com/rampart-itsm/rampart/internal/audit"
 	"github.com/rampart-itsm/rampart/internal/auth"
+	"github.com/rampart-itsm/rampart/internal/uow"
 )
 
-// Tx is the unit of work the service runs in. *store.Tx satisfies it, so a
-// CI write and its audit entry commit or roll back together.
+// Tx is the unit of work the service runs in (bound by
+// internal/store/cmdbstore), so a CI write and its audit entry commit or
+// roll back together.
 type Tx interface {
+	uow.Unit
 	CMDB() Store
-	Audit() audit.Appender
-	Now() time.Time
-	// NextKeys reserves n consecutive numbers for human keys of one kind
-	// ("CI", "IMP") and returns the first.
-	NextKeys(ctx context.Context, kind string, n int) (int64, error)
 }
 
 // Transactor opens units of work: InTx for writes, View for a read-only

@@ -8,20 +8,14 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/rampart-itsm/rampart/internal/audit/auditlog"
-	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/clock"
-	"github.com/rampart-itsm/rampart/internal/cmdb"
-	"github.com/rampart-itsm/rampart/internal/jobs"
+	"github.com/rampart-itsm/rampart/internal/services"
 )
 
-// Deps are the services the API exposes. Jobs may be nil: the job routes
-// are then not served (and not documented).
+// Deps are the services the API exposes and what it reports to. Jobs may
+// be nil: the job routes are then not served (and not documented).
 type Deps struct {
-	CMDB     *cmdb.Service
-	Auth     *auth.Service
-	Audit    *auditlog.Service
-	Jobs     *jobs.Service
+	services.Services
 	Logger   *slog.Logger
 	Registry *prometheus.Registry
 	Clock    clock.Clock

@@ -17,6 +17,7 @@ import (
 	"github.com/rampart-itsm/rampart/internal/clock"
 	"github.com/rampart-itsm/rampart/internal/cmdb"
 	"github.com/rampart-itsm/rampart/internal/jobs"
+	"github.com/rampart-itsm/rampart/internal/services"
 	"github.com/rampart-itsm/rampart/internal/store"
 	"github.com/rampart-itsm/rampart/internal/storetest"
 )
@@ -55,11 +56,9 @@ const testPassword = "correct horse battery"
 func newEnv(t *testing.T, db *store.DB, clk *clock.Fake) *env {
 	t.Helper()
 	e := &env{t: t, db: db, clk: clk, ctx: context.Background(), tokens: map[string]string{}, registry: prometheus.NewRegistry()}
-	e.cmdb = cmdb.NewService(store.Bind(db, func(tx *store.Tx) cmdb.Tx { return tx }))
-	e.auth = auth.NewService(store.Bind(db, func(tx *store.Tx) auth.Tx { return tx }), clk)
-	e.audit = auditlog.NewService(store.Bind(db, func(tx *store.Tx) auditlog.Tx { return tx }))
-	e.jobs = jobs.NewService(store.Bind(db, func(tx *store.Tx) jobs.Tx { return tx }))
-	e.h = New(Deps{CMDB: e.cmdb, Auth: e.auth, Audit: e.audit, Jobs: e.jobs, Registry: e.registry, Clock: clk})
+	svc := services.New(db, clk)
+	e.cmdb, e.auth, e.audit, e.jobs = svc.CMDB, svc.Auth, svc.Audit, svc.Jobs
+	e.h = New(Deps{Services: svc, Registry: e.registry, Clock: clk})
 	for _, u := range []struct {
 		name string
 		role auth.Role

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rampart-itsm/rampart/internal/jobs"
 	"github.com/rampart-itsm/rampart/internal/store"
+	"github.com/rampart-itsm/rampart/internal/store/jobstore"
 )
 
 // A job that failed its last attempt is listed as dead and an admin can
@@ -17,13 +18,13 @@ func TestDeadJobRetry(t *testing.T) {
 		ctx := context.Background()
 		var id int64
 		err := e.db.InTx(ctx, func(tx *store.Tx) (err error) {
-			id, err = tx.Jobs().Enqueue(ctx, jobs.NewJob{Kind: "test.fail", MaxAttempts: 1, Payload: map[string]string{"host": "db-01"}})
+			id, err = jobstore.Bind(tx).Jobs().Enqueue(ctx, jobs.NewJob{Kind: "test.fail", MaxAttempts: 1, Payload: map[string]string{"host": "db-01"}})
 			return err
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		runner := jobs.NewRunner(store.Bind(e.db, func(tx *store.Tx) jobs.Tx { return tx }), e.clk, "test")
+		runner := jobs.NewRunner(store.Bind(e.db, jobstore.Bind), e.clk, "test")
 		runner.Handle("test.fail", func(context.Context, jobs.Job) error { return errors.New("mail server refused") })
 		if _, err := runner.RunOnce(ctx); err != nil {
 			t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rampart-itsm/rampart/internal/services"
 )
 
 func TestRequestID(t *testing.T) {
@@ -32,7 +33,7 @@ func TestMetricsAndAccessLog(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		var logs bytes.Buffer
 		reg := prometheus.NewRegistry()
-		e.h = New(Deps{CMDB: e.cmdb, Auth: e.auth, Audit: e.audit, Registry: reg, Clock: e.clk,
+		e.h = New(Deps{Services: services.Services{CMDB: e.cmdb, Auth: e.auth, Audit: e.audit}, Registry: reg, Clock: e.clk,
 			Logger: slog.New(slog.NewJSONHandler(&logs, nil))})
 		e.must(req{as: asAgent, method: "GET", path: "/api/v1/cis/CI-77"}, 404)
 		e.must(req{as: asAgent, method: "GET", path: "/api/v1/cis/CI-78"}, 404)

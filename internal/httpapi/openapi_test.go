@@ -17,12 +17,13 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 
 	"github.com/rampart-itsm/rampart/internal/jobs"
+	"github.com/rampart-itsm/rampart/internal/services"
 )
 
 // testRoutes is the full route table (jobs included), built without
 // services: the table and the document need none.
 func testRoutes() []route {
-	a := &api{d: Deps{Jobs: nonNilJobs}}
+	a := &api{d: Deps{Services: services.Services{Jobs: nonNilJobs}}}
 	return a.table()
 }
 
@@ -76,7 +77,7 @@ func TestEveryRouteIsDocumented(t *testing.T) {
 // of the table rather than the 404/405 answers.
 func TestEveryDocumentedPathIsServed(t *testing.T) {
 	doc := loadDoc(t)
-	a := New(Deps{Jobs: nonNilJobs}).(*api)
+	a := New(Deps{Services: services.Services{Jobs: nonNilJobs}}).(*api)
 	n := 0
 	for _, p := range doc.Paths.InMatchingOrder() {
 		for method := range doc.Paths.Value(p).Operations() {

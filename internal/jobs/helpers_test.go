@@ -15,6 +15,7 @@ import (
 	"github.com/rampart-itsm/rampart/internal/clock"
 	"github.com/rampart-itsm/rampart/internal/jobs"
 	"github.com/rampart-itsm/rampart/internal/store"
+	"github.com/rampart-itsm/rampart/internal/store/jobstore"
 )
 
 var (
@@ -25,7 +26,7 @@ var (
 )
 
 func bind(db *store.DB) jobs.Transactor {
-	return store.Bind(db, func(tx *store.Tx) jobs.Tx { return tx })
+	return store.Bind(db, jobstore.Bind)
 }
 
 // logSink keeps log records so tests can see what was logged at ERROR.
@@ -85,7 +86,7 @@ func (g *rig) enqueue(t *testing.T, j jobs.NewJob) int64 {
 	var id int64
 	err := g.db.InTx(context.Background(), func(tx *store.Tx) error {
 		var err error
-		id, err = tx.Jobs().Enqueue(context.Background(), j)
+		id, err = jobstore.Bind(tx).Jobs().Enqueue(context.Background(), j)
 		return err
 	})
 	if err != nil {
@@ -108,7 +109,7 @@ func (g *rig) job(t *testing.T, id int64) jobs.Job {
 	var j jobs.Job
 	err := g.db.View(context.Background(), func(tx *store.Tx) error {
 		var err error
-		j, err = tx.Jobs().FindJob(context.Background(), id)
+		j, err = jobstore.Bind(tx).Jobs().FindJob(context.Background(), id)
 		return err
 	})
 	if err != nil {
@@ -122,7 +123,7 @@ func (g *rig) all(t *testing.T) []jobs.Job {
 	var out []jobs.Job
 	err := g.db.View(context.Background(), func(tx *store.Tx) error {
 		var err error
-		out, err = tx.Jobs().FindJobs(context.Background(), "", 500)
+		out, err = jobstore.Bind(tx).Jobs().FindJobs(context.Background(), "", 500)
 		return err
 	})
 	if err != nil {

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/rampart-itsm/rampart/internal/audit"
 	"github.com/rampart-itsm/rampart/internal/errs"
+	"github.com/rampart-itsm/rampart/internal/uow"
 )
 
 // Status is where a job is in its life.
@@ -168,11 +168,10 @@ type Store interface {
 	Requeue(ctx context.Context, id int64, now time.Time) (Job, error)
 }
 
-// Tx is the part of a unit of work jobs use; *store.Tx satisfies it.
+// Tx is the unit of work jobs run in (bound by internal/store/jobstore).
 type Tx interface {
+	uow.Unit
 	Jobs() Store
-	Audit() audit.Appender
-	Now() time.Time
 }
 
 // Transactor runs units of work.

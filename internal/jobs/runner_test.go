@@ -15,6 +15,7 @@ import (
 	"github.com/rampart-itsm/rampart/internal/errs"
 	"github.com/rampart-itsm/rampart/internal/jobs"
 	"github.com/rampart-itsm/rampart/internal/store"
+	"github.com/rampart-itsm/rampart/internal/store/jobstore"
 	"github.com/rampart-itsm/rampart/internal/storetest"
 )
 
@@ -36,7 +37,7 @@ func TestEnqueueCommitsWithItsUnitOfWork(t *testing.T) {
 		})
 		boom := errors.New("domain write failed")
 		err := db.InTx(context.Background(), func(tx *store.Tx) error {
-			if _, err := tx.Jobs().Enqueue(context.Background(), jobs.NewJob{Kind: "mail", Payload: mailPayload{"lost@example.com"}}); err != nil {
+			if _, err := jobstore.Bind(tx).Jobs().Enqueue(context.Background(), jobs.NewJob{Kind: "mail", Payload: mailPayload{"lost@example.com"}}); err != nil {
 				return err
 			}
 			if err := tx.Audit().Append(audit.Record{Actor: "ann", Action: audit.ActionCreate, Kind: "ci", Key: "CI-1"}); err != nil {
@@ -81,7 +82,7 @@ func TestEnqueueRejectsBadJobs(t *testing.T) {
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
 				err := db.InTx(context.Background(), func(tx *store.Tx) error {
-					_, err := tx.Jobs().Enqueue(context.Background(), tc.j)
+					_, err := jobstore.Bind(tx).Jobs().Enqueue(context.Background(), tc.j)
 					return err
 				})
 				e, ok := errs.As(err)
@@ -219,7 +220,7 @@ func TestExpiredLeaseIsClaimedAgain(t *testing.T) {
 		var crashed []jobs.Job
 		err := db.InTx(context.Background(), func(tx *store.Tx) error {
 			var err error
-			crashed, err = tx.Jobs().Claim(context.Background(), jobs.Claim{Queue: jobs.DefaultQueue, Worker: "crashed", Now: clk.Now(), Lease: g.runner.Lease, Limit: 10})
+			crashed, err = jobstore.Bind(tx).Jobs().Claim(context.Background(), jobs.Claim{Queue: jobs.DefaultQueue, Worker: "crashed", Now: clk.Now(), Lease: g.runner.Lease, Limit: 10})
 			return err
 		})
 		if err != nil || len(crashed) != 1 || crashed[0].LockedBy != "crashed" || !crashed[0].LockedUntil.Equal(clk.Now().Add(g.runner.Lease)) {
@@ -240,7 +241,7 @@ func TestExpiredLeaseIsClaimedAgain(t *testing.T) {
 			t.Errorf("job = %+v, want done after 2 attempts", j)
 		}
 		err = db.InTx(context.Background(), func(tx *store.Tx) error {
-			held, err := tx.Jobs().Release(context.Background(), jobs.Release{ID: id, Worker: "crashed", Attempt: 1, Attempts: 1,
+			held, err := jobstore.Bind(tx).Jobs().Release(context.Background(), jobs.Release{ID: id, Worker: "crashed", Attempt: 1, Attempts: 1,
 				Status: jobs.StatusDead, Error: "late", Now: clk.Now(), RunAt: clk.Now()})
 			if held {
 				t.Error("the crashed runner's late release was applied")
@@ -311,7 +312,7 @@ func TestConcurrentRunnersNeverShareAJob(t *testing.T) {
 		ids := map[int64]bool{}
 		err := db.InTx(context.Background(), func(tx *store.Tx) error {
 			for i := range total {
-				id, err := tx.Jobs().Enqueue(context.Background(), jobs.NewJob{Kind: "count", Payload: i})
+				id, err := jobstore.Bind(tx).Jobs().Enqueue(context.Background(), jobs.NewJob{Kind: "count", Payload: i})
 				if err != nil {
 					return err
 				}

@@ -45,16 +45,16 @@ func (tx *Tx) flushAudit(ctx context.Context) error {
 	tx.audit.pending = nil
 	var seq int64
 	var prev string
-	if err := tx.queryRow(ctx, `SELECT last_seq, last_hash FROM audit_head WHERE id = 1`+tx.d.ForUpdate).Scan(&seq, &prev); err != nil {
-		return mapError(fmt.Errorf("lock audit head: %w", err))
+	if err := tx.QueryRow(ctx, `SELECT last_seq, last_hash FROM audit_head WHERE id = 1`+tx.d.ForUpdate).Scan(&seq, &prev); err != nil {
+		return MapError(fmt.Errorf("lock audit head: %w", err))
 	}
 	// Sealing is sequential (each entry hashes the one before), but the
 	// database need not wait for all of it: a goroutine seals while this
 	// one inserts what is sealed, a block at a time. On a bulk import the
 	// two take about as long as each other.
 	entries := make([]audit.Entry, len(recs))
-	in := tx.newInserter("audit_log", strings.Split(auditColumns, ", "), nil)
-	defer in.close()
+	in := tx.NewInserter("audit_log", strings.Split(auditColumns, ", "), nil)
+	defer in.Close()
 	block := in.perStmt * 64 // whole statements only
 	sealed := make(chan int, len(recs)/block+1)
 	var sealErr error
@@ -80,10 +80,10 @@ func (tx *Tx) flushAudit(ctx context.Context) error {
 		if !ok {
 			return sealErr
 		}
-		err := in.run(ctx, end-start, func(i int, dst []any) []any {
+		err := in.Run(ctx, end-start, func(i int, dst []any) []any {
 			e := entries[start+i]
 			return append(dst, e.Seq, At(e.At), e.Actor, e.Action, e.Kind, e.Key,
-				nullText(e.Before), nullText(e.After), nullText(e.Changes), e.PrevHash, e.Hash)
+				Null(string(e.Before)), Null(string(e.After)), Null(string(e.Changes)), e.PrevHash, e.Hash)
 		})
 		if err != nil {
 			return fmt.Errorf("append audit entries: %w", err)
@@ -92,23 +92,16 @@ func (tx *Tx) flushAudit(ctx context.Context) error {
 	}
 	seq += int64(len(entries))
 	prev = entries[len(entries)-1].Hash
-	_, err := tx.exec(ctx, `UPDATE audit_head SET last_seq = $1, last_hash = $2 WHERE id = 1`, seq, prev)
+	_, err := tx.Exec(ctx, `UPDATE audit_head SET last_seq = $1, last_hash = $2 WHERE id = 1`, seq, prev)
 	return err
-}
-
-func nullText(b []byte) any {
-	if len(b) == 0 {
-		return nil
-	}
-	return string(b)
 }
 
 const auditColumns = `seq, at, actor, action, record_kind, record_key, before_state, after_state, changes, prev_hash, hash`
 
-func scanAuditEntry(sc interface{ Scan(...any) error }) (audit.Entry, error) {
+func scanAuditEntry(sc Scanner) (audit.Entry, error) {
 	var e audit.Entry
 	var before, after, changes sql.NullString
-	err := sc.Scan(&e.Seq, scanTime(&e.At), &e.Actor, &e.Action, &e.Kind, &e.Key, &before, &after, &changes, &e.PrevHash, &e.Hash)
+	err := sc.Scan(&e.Seq, ScanTime(&e.At), &e.Actor, &e.Action, &e.Kind, &e.Key, &before, &after, &changes, &e.PrevHash, &e.Hash)
 	if before.Valid {
 		e.Before = []byte(before.String)
 	}
@@ -123,13 +116,13 @@ func scanAuditEntry(sc interface{ Scan(...any) error }) (audit.Entry, error) {
 
 // EachEntry streams every entry in sequence order.
 func (s *AuditStore) EachEntry(ctx context.Context, fn func(audit.Entry) error) error {
-	return s.stream(ctx, &query{}, fn)
+	return s.stream(ctx, &Query{}, fn)
 }
 
 // stream reads the entries q selects oldest first, one row at a time, so
 // walking millions of entries holds one in memory.
-func (s *AuditStore) stream(ctx context.Context, q *query, fn func(audit.Entry) error) error {
-	rows, err := s.tx.query(ctx, `SELECT `+auditColumns+` FROM audit_log`+q.whereClause()+` ORDER BY seq`, q.args...)
+func (s *AuditStore) stream(ctx context.Context, q *Query, fn func(audit.Entry) error) error {
+	rows, err := s.tx.Query(ctx, `SELECT `+auditColumns+` FROM audit_log`+q.Where()+` ORDER BY seq`, q.Args()...)
 	if err != nil {
 		return err
 	}
@@ -143,13 +136,13 @@ func (s *AuditStore) stream(ctx context.Context, q *query, fn func(audit.Entry) 
 			return err
 		}
 	}
-	return mapError(rows.Err())
+	return MapError(rows.Err())
 }
 
 // Head returns the chain head: the last sequence number and hash written.
 func (s *AuditStore) Head(ctx context.Context) (int64, string, error) {
 	var seq int64
 	var hash string
-	err := s.tx.queryRow(ctx, `SELECT last_seq, last_hash FROM audit_head WHERE id = 1`).Scan(&seq, &hash)
-	return seq, hash, mapError(err)
+	err := s.tx.QueryRow(ctx, `SELECT last_seq, last_hash FROM audit_head WHERE id = 1`).Scan(&seq, &hash)
+	return seq, hash, MapError(err)
 }

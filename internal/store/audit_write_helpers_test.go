@@ -42,7 +42,7 @@ func (w write) do(ctx context.Context, db *store.DB, key string) error {
 			key = fmt.Sprintf("%s-%d", w.keyKind, n)
 		}
 		rec := benchRecord{Key: key, Body: "a configuration item of ordinary size, with a name, an owner and a few attributes"}
-		if err := tx.BenchExec(ctx, `INSERT INTO bench_records (key, body, created_at) VALUES ($1, $2, $3)`, rec.Key, rec.Body, store.At(tx.Now())); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO bench_records (key, body, created_at) VALUES ($1, $2, $3)`, rec.Key, rec.Body, store.At(tx.Now())); err != nil {
 			return err
 		}
 		if !w.audited {

@@ -7,15 +7,16 @@ import (
 	"github.com/rampart-itsm/rampart/internal/errs"
 )
 
-// encodeCursor packs the sort values of the last row of a page into an
+// EncodeCursor packs the sort values of the last row of a page into an
 // opaque token for keyset pagination.
-func encodeCursor(vals ...any) string {
+func EncodeCursor(vals ...any) string {
 	b, _ := json.Marshal(vals)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// decodeCursor unpacks a cursor into dst pointers, in order.
-func decodeCursor(s string, dst ...any) error {
+// DecodeCursor unpacks a cursor made by EncodeCursor into dst pointers, in
+// order. Anything else is an Invalid error naming the field "cursor".
+func DecodeCursor(s string, dst ...any) error {
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil {
 		return errs.Field("cursor", "not a cursor this server issued")

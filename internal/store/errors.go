@@ -14,9 +14,13 @@ import (
 	"github.com/rampart-itsm/rampart/internal/errs"
 )
 
-// mapError turns driver errors into errs kinds, naming the column when a
-// constraint says which. It is the only place that knows driver error types.
-func mapError(err error) error {
+// MapError turns driver errors into errs kinds, naming the column when a
+// constraint says which: no rows is NotFound, a unique violation Conflict,
+// a foreign key, CHECK or NOT NULL violation Invalid, a lock or
+// serialisation failure Unavailable. Errors that already carry a kind and
+// other errors pass through. It is the only place that knows driver error
+// types; every store returns database errors through it.
+func MapError(err error) error {
 	if err == nil {
 		return nil
 	}

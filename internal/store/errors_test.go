@@ -16,7 +16,8 @@ func TestUniqueViolationNamesTheColumn(t *testing.T) {
 		ctx := context.Background()
 		insert := func() error {
 			return db.InTx(ctx, func(tx *store.Tx) error {
-				return tx.BenchExec(ctx, `INSERT INTO counters (kind, last_value) VALUES ('DUP', 1)`)
+				_, err := tx.Exec(ctx, `INSERT INTO counters (kind, last_value) VALUES ('DUP', 1)`)
+				return err
 			})
 		}
 		if err := insert(); err != nil {

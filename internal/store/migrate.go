@@ -74,7 +74,7 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 func retryBusy(ctx context.Context, fn func() error) error {
 	for attempt := 1; ; attempt++ {
 		err := fn()
-		if err == nil || attempt == 5 || !errs.Is(mapError(err), errs.Unavailable) {
+		if err == nil || attempt == 5 || !errs.Is(MapError(err), errs.Unavailable) {
 			return err
 		}
 		select {

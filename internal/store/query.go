@@ -5,9 +5,10 @@ import (
 	"strings"
 )
 
-// query builds a SELECT's WHERE clause and numbered arguments. It only ever
-// binds values as parameters; column names come from the calling code.
-type query struct {
+// Query builds a statement's WHERE clause and numbered arguments. It only
+// ever binds values as parameters; column names come from the calling
+// code. The zero value numbers its placeholders $1, $2, ...
+type Query struct {
 	where []string
 	args  []any
 	// anon writes every placeholder as a bare "?" (see
@@ -16,13 +17,13 @@ type query struct {
 	anon bool
 }
 
-// listQuery returns a query for a batched lookup by a list of values,
+// ListQuery returns a Query for a batched lookup by a list of values,
 // whose placeholders are bound in text order, each once: on SQLite they
 // are anonymous, so binding a list costs its length, not its square.
-func (tx *Tx) listQuery() query { return query{anon: tx.d.Anonymous} }
+func (tx *Tx) ListQuery() Query { return Query{anon: tx.d.Anonymous} }
 
-// arg binds v and returns its placeholder.
-func (q *query) arg(v any) string {
+// Arg binds v and returns its placeholder.
+func (q *Query) Arg(v any) string {
 	q.args = append(q.args, v)
 	if q.anon {
 		return "?"
@@ -30,19 +31,51 @@ func (q *query) arg(v any) string {
 	return "$" + strconv.Itoa(len(q.args))
 }
 
-// and adds a condition.
-func (q *query) and(cond string) { q.where = append(q.where, cond) }
+// And adds a condition.
+func (q *Query) And(cond string) { q.where = append(q.where, cond) }
 
-// whereClause renders " WHERE a AND b", or "" with no conditions.
-func (q *query) whereClause() string {
+// Where renders " WHERE a AND b", or "" with no conditions.
+func (q *Query) Where() string {
 	if len(q.where) == 0 {
 		return ""
 	}
 	return " WHERE " + strings.Join(q.where, " AND ")
 }
 
-// likePrefix escapes LIKE wildcards in s and appends %.
-func likePrefix(s string) string {
+// Args returns the bound values in order, to pass with the statement.
+func (q *Query) Args() []any { return q.args }
+
+// InList binds vals as parameters of q and returns "($1, $2, ...)", for
+// "col IN " + InList(&q, vals). Lists longer than Tx.InBatch go through
+// Batches.
+func InList[T any](q *Query, vals []T) string {
+	var b strings.Builder
+	b.WriteByte('(')
+	for i, v := range vals {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(q.Arg(v))
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
+// Batches calls fn with consecutive slices of s of at most n elements.
+func Batches[T any](s []T, n int, fn func([]T) error) error {
+	for len(s) > 0 {
+		k := min(n, len(s))
+		if err := fn(s[:k]); err != nil {
+			return err
+		}
+		s = s[k:]
+	}
+	return nil
+}
+
+// LikePrefix escapes LIKE wildcards in s and appends %, for
+// "col LIKE " + q.Arg(LikePrefix(s)) + " ESCAPE '\'".
+func LikePrefix(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return r.Replace(s) + "%"
 }

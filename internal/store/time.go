@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"database/sql/driver"
 	"fmt"
 	"time"
@@ -13,7 +14,7 @@ import (
 // parses this text form on input.
 const timeLayout = "2006-01-02T15:04:05.000000Z"
 
-// At wraps a time for use as a query argument.
+// At wraps a time for use as a query argument; the zero time is NULL.
 type At time.Time
 
 // Value implements driver.Valuer.
@@ -25,11 +26,24 @@ func (t At) Value() (driver.Value, error) {
 	return clock.Normalize(tt).Format(timeLayout), nil
 }
 
+// AtPtr is At for an optional time: nil is NULL.
+func AtPtr(t *time.Time) At {
+	if t == nil {
+		return At{}
+	}
+	return At(*t)
+}
+
+// ScanTime returns a scanner that reads a time column of either engine
+// into dst; NULL reads as the zero time.
+func ScanTime(dst *time.Time) sql.Scanner { return timeCol{dst} }
+
+// ScanTimePtr returns a scanner that reads a nullable time column into
+// dst: nil for NULL.
+func ScanTimePtr(dst **time.Time) sql.Scanner { return timePtrCol{dst} }
+
 // timeCol scans a time column from either engine.
 type timeCol struct{ t *time.Time }
-
-// scanTime returns a scanner that writes into dst.
-func scanTime(dst *time.Time) timeCol { return timeCol{dst} }
 
 // Scan implements sql.Scanner.
 func (c timeCol) Scan(src any) error {
@@ -55,4 +69,30 @@ func (c timeCol) parse(s string) error {
 	}
 	*c.t = clock.Normalize(t)
 	return nil
+}
+
+// timePtrCol scans a nullable time column into a pointer.
+type timePtrCol struct{ p **time.Time }
+
+// Scan implements sql.Scanner.
+func (c timePtrCol) Scan(src any) error {
+	var t time.Time
+	if err := (timeCol{&t}).Scan(src); err != nil {
+		return err
+	}
+	*c.p = nil
+	if !t.IsZero() {
+		*c.p = &t
+	}
+	return nil
+}
+
+// Null returns v as a query argument, or NULL when v is its type's zero
+// value: 0 for an optional reference, "" for an optional text.
+func Null[T comparable](v T) any {
+	var zero T
+	if v == zero {
+		return nil
+	}
+	return v
 }

@@ -5,19 +5,26 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/rampart-itsm/rampart/internal/uow"
 )
 
-// Tx is one unit of work. Every domain store it hands out runs on the same
-// database transaction, and the transaction's time is fixed when it begins,
-// so all rows written together carry the same timestamp.
+// Tx is one unit of work. Every practice store bound to it (see Bind) runs
+// on the same database transaction, and the transaction's time is fixed
+// when it begins, so all rows written together carry the same timestamp.
 type Tx struct {
+	db       *DB
 	tx       *sql.Tx
 	d        Dialect
 	now      time.Time
 	readOnly bool
+	done     bool // fn has returned: the transaction is committed or rolled back
 	audit    *auditBuffer
 	after    []func()
+	stmts    map[string]*sql.Stmt // see QueryCached
 }
+
+var _ uow.Unit = (*Tx)(nil)
 
 // InTx runs fn in a write transaction. If fn returns an error or panics the
 // transaction rolls back and nothing it wrote, audit entries included,
@@ -43,10 +50,11 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx)
 	}
 	sqlTx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
-		return mapError(fmt.Errorf("begin transaction: %w", err))
+		return MapError(fmt.Errorf("begin transaction: %w", err))
 	}
-	tx := &Tx{tx: sqlTx, d: db.Dialect, now: db.clock.Now(), readOnly: readOnly, audit: &auditBuffer{}}
+	tx := &Tx{db: db, tx: sqlTx, d: db.Dialect, now: db.clock.Now(), readOnly: readOnly, audit: &auditBuffer{}}
 	defer func() {
+		tx.done = true
 		if p := recover(); p != nil {
 			_ = sqlTx.Rollback()
 			panic(p)
@@ -62,7 +70,7 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx)
 		return err
 	}
 	if err = sqlTx.Commit(); err != nil {
-		return mapError(fmt.Errorf("commit: %w", err))
+		return MapError(fmt.Errorf("commit: %w", err))
 	}
 	for _, f := range tx.after {
 		f()
@@ -73,31 +81,65 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx)
 // Now is the transaction's timestamp.
 func (tx *Tx) Now() time.Time { return tx.now }
 
+// ReadOnly reports whether this unit of work came from View: stores refuse
+// writes that the engine would otherwise reject later with a less clear
+// error.
+func (tx *Tx) ReadOnly() bool { return tx.readOnly }
+
+// Dialect returns the engine's SQL fragments and batch sizes.
+func (tx *Tx) Dialect() Dialect { return tx.d }
+
 // AfterCommit registers f to run once the transaction has committed, for
 // side effects such as waking a worker; it never runs after a rollback.
 func (tx *Tx) AfterCommit(f func()) { tx.after = append(tx.after, f) }
 
-// exec, query and queryRow run SQL on the transaction and turn driver
-// errors into errs kinds.
-func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+// Exec runs a statement on the transaction; driver errors come back as
+// errs kinds (see MapError).
+func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	res, err := tx.tx.ExecContext(ctx, query, args...)
-	return res, mapError(err)
+	return res, MapError(err)
 }
 
-func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+// Query runs a query on the transaction; driver errors come back as errs
+// kinds.
+func (tx *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	rows, err := tx.tx.QueryContext(ctx, query, args...)
-	return rows, mapError(err)
+	return rows, MapError(err)
 }
 
-func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+// QueryRow runs a query expected to return at most one row. Its Scan
+// returns the driver's error: pass it through MapError (sql.ErrNoRows
+// becomes NotFound).
+func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	return tx.tx.QueryRowContext(ctx, query, args...)
 }
 
-// prepare returns a statement bound to the transaction, for loops that run
-// the same insert many times (the fastest bulk path on SQLite).
-func (tx *Tx) prepare(ctx context.Context, query string) (*sql.Stmt, error) {
+// Prepare returns a statement bound to the transaction, for loops that run
+// the same statement many times (the fastest bulk path on SQLite). It
+// closes with the transaction at the latest.
+func (tx *Tx) Prepare(ctx context.Context, query string) (*sql.Stmt, error) {
 	st, err := tx.tx.PrepareContext(ctx, query)
-	return st, mapError(err)
+	return st, MapError(err)
+}
+
+// QueryCached runs a query through a statement prepared once per unit of
+// work: batched lookups repeat the same text many times, and parsing a
+// statement with hundreds of parameters costs more than running it.
+// Statements prepared on a transaction close with it.
+func (tx *Tx) QueryCached(ctx context.Context, text string, args ...any) (*sql.Rows, error) {
+	st := tx.stmts[text]
+	if st == nil {
+		var err error
+		if st, err = tx.Prepare(ctx, text); err != nil {
+			return nil, err
+		}
+		if tx.stmts == nil {
+			tx.stmts = map[string]*sql.Stmt{}
+		}
+		tx.stmts[text] = st
+	}
+	rows, err := st.QueryContext(ctx, args...)
+	return rows, MapError(err)
 }
 
 // NextKeys reserves n consecutive numbers for human keys of one kind
@@ -107,29 +149,20 @@ func (tx *Tx) prepare(ctx context.Context, query string) (*sql.Stmt, error) {
 // import to one lock acquisition.
 func (tx *Tx) NextKeys(ctx context.Context, kind string, n int) (int64, error) {
 	var last int64
-	err := tx.queryRow(ctx, `INSERT INTO counters (kind, last_value) VALUES ($1, $2)
+	err := tx.QueryRow(ctx, `INSERT INTO counters (kind, last_value) VALUES ($1, $2)
 		ON CONFLICT (kind) DO UPDATE SET last_value = counters.last_value + excluded.last_value
 		RETURNING last_value`, kind, n).Scan(&last)
 	if err != nil {
-		return 0, mapError(fmt.Errorf("reserve %s keys: %w", kind, err))
+		return 0, MapError(fmt.Errorf("reserve %s keys: %w", kind, err))
 	}
 	return last - int64(n) + 1, nil
 }
 
-// selectIDs runs a query whose rows are single integer ids.
-func (tx *Tx) selectIDs(ctx context.Context, query string, args ...any) ([]int64, error) {
-	rows, err := tx.query(ctx, query, args...)
+// SelectIDs runs a query whose rows are single integer ids.
+func (tx *Tx) SelectIDs(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := tx.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, mapError(err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, mapError(rows.Err())
+	return Collect(rows, func(sc Scanner) (id int64, err error) { return id, sc.Scan(&id) })
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/jobs"
 	"github.com/rampart-itsm/rampart/internal/store"
+	"github.com/rampart-itsm/rampart/internal/store/jobstore"
 )
 
 // A job that gave up shows on the admins' jobs page with its error, and
@@ -20,13 +21,13 @@ func TestDeadJobsVisibleAndRetriedByAdmins(t *testing.T) {
 		var id int64
 		err := e.db.InTx(ctx, func(tx *store.Tx) error {
 			var err error
-			id, err = tx.Jobs().Enqueue(ctx, jobs.NewJob{Kind: "notify.unknown", MaxAttempts: 1})
+			id, err = jobstore.Bind(tx).Jobs().Enqueue(ctx, jobs.NewJob{Kind: "notify.unknown", MaxAttempts: 1})
 			return err
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		runner := jobs.NewRunner(store.Bind(e.db, func(tx *store.Tx) jobs.Tx { return tx }), e.db.Clock(), "web-test")
+		runner := jobs.NewRunner(store.Bind(e.db, jobstore.Bind), e.db.Clock(), "web-test")
 		if _, err := runner.RunOnce(ctx); err != nil {
 			t.Fatal(err)
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/rampart-itsm/rampart/internal/cmdb"
 	"github.com/rampart-itsm/rampart/internal/httpauth"
 	"github.com/rampart-itsm/rampart/internal/jobs"
+	"github.com/rampart-itsm/rampart/internal/services"
 	"github.com/rampart-itsm/rampart/internal/store"
 	"github.com/rampart-itsm/rampart/internal/storetest"
 	"github.com/rampart-itsm/rampart/internal/web"
@@ -44,13 +45,9 @@ func eachEnv(t *testing.T, fn func(t *testing.T, e *env)) {
 }
 
 func newEnv(t testing.TB, db *store.DB) *env {
-	e := &env{t: t, db: db,
-		cmdb:  cmdb.NewService(store.Bind(db, func(tx *store.Tx) cmdb.Tx { return tx })),
-		auth:  auth.NewService(store.Bind(db, func(tx *store.Tx) auth.Tx { return tx }), db.Clock()),
-		audit: auditlog.NewService(store.Bind(db, func(tx *store.Tx) auditlog.Tx { return tx })),
-	}
-	e.jobs = jobs.NewService(store.Bind(db, func(tx *store.Tx) jobs.Tx { return tx }))
-	e.h = web.New(web.Deps{CMDB: e.cmdb, Auth: e.auth, Audit: e.audit, Jobs: e.jobs, Clock: db.Clock()})
+	svc := services.New(db, db.Clock())
+	e := &env{t: t, db: db, cmdb: svc.CMDB, auth: svc.Auth, audit: svc.Audit, jobs: svc.Jobs}
+	e.h = web.New(web.Deps{Services: svc, Clock: db.Clock()})
 	return e
 }
 

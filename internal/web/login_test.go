@@ -9,6 +9,7 @@ import (
 
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/httpauth"
+	"github.com/rampart-itsm/rampart/internal/services"
 	"github.com/rampart-itsm/rampart/internal/web"
 )
 
@@ -131,7 +132,7 @@ func TestMustChangePasswordFirst(t *testing.T) {
 func TestSecureCookiesWhenServedOverHTTPS(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.user("ann", auth.RoleAgent)
-		e.h = web.New(web.Deps{CMDB: e.cmdb, Auth: e.auth, Audit: e.audit, Secure: true})
+		e.h = web.New(web.Deps{Services: services.Services{CMDB: e.cmdb, Auth: e.auth, Audit: e.audit}, Secure: true})
 		rec := e.anon().postForm("/login", url.Values{"username": {"ann"}, "password": {testPassword}})
 		wantStatus(t, rec, http.StatusSeeOther)
 		cookies := rec.Result().Cookies()

@@ -8,20 +8,15 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/rampart-itsm/rampart/internal/audit/auditlog"
-	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/clock"
-	"github.com/rampart-itsm/rampart/internal/cmdb"
-	"github.com/rampart-itsm/rampart/internal/jobs"
+	"github.com/rampart-itsm/rampart/internal/services"
 )
 
-// Deps are the services the UI calls; the same set the JSON API gets.
+// Deps are the services the UI calls (the same set the JSON API gets;
+// with Jobs nil there is no jobs page) and what it reports to.
 type Deps struct {
-	CMDB     *cmdb.Service
-	Auth     *auth.Service
-	Audit    *auditlog.Service
-	Jobs     *jobs.Service // may be nil: then there is no jobs page
-	Logger   *slog.Logger  // nil: logs are discarded
+	services.Services
+	Logger   *slog.Logger // nil: logs are discarded
 	Registry *prometheus.Registry
 	Clock    clock.Clock
 	// Secure marks cookies Secure; set it when Rampart is served over HTTPS.

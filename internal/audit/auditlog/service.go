@@ -11,6 +11,7 @@ import (
 	"github.com/rampart-itsm/rampart/internal/audit"
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/errs"
+	"github.com/rampart-itsm/rampart/internal/uow"
 )
 
 // Page sizes for Find: callers that ask for nothing get DefaultLimit, and
@@ -53,9 +54,10 @@ type Store interface {
 	HashAt(ctx context.Context, seq int64) (string, error)
 }
 
-// Tx is the part of a unit of work the audit service uses; *store.Tx
-// satisfies it.
+// Tx is the unit of work the audit service reads in; *store.Tx, whose
+// core keeps the audit log, satisfies it.
 type Tx interface {
+	uow.Unit
 	AuditReader() Store
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/rampart-itsm/rampart/internal/cmdb/importer"
 	"github.com/rampart-itsm/rampart/internal/cmdb/importer/importertest"
 	"github.com/rampart-itsm/rampart/internal/store"
+	"github.com/rampart-itsm/rampart/internal/store/cmdbstore"
 	"github.com/rampart-itsm/rampart/internal/storetest"
 )
 
@@ -34,7 +35,7 @@ func BenchmarkImportFile(b *testing.B) {
 				for i := 0; i < b.N; i++ {
 					b.StopTimer()
 					db := storetest.Open(b, backend)
-					svc := cmdb.NewService(store.Bind(db, func(tx *store.Tx) cmdb.Tx { return tx }))
+					svc := cmdb.NewService(store.Bind(db, cmdbstore.Bind))
 					b.StartTimer()
 					cands, err := importer.Parse(f.format, bytes.NewReader(f.data))
 					if err != nil {

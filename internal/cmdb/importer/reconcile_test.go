@@ -13,6 +13,7 @@ import (
 	"github.com/rampart-itsm/rampart/internal/cmdb/importer"
 	"github.com/rampart-itsm/rampart/internal/cmdb/importer/importertest"
 	"github.com/rampart-itsm/rampart/internal/store"
+	"github.com/rampart-itsm/rampart/internal/store/cmdbstore"
 	"github.com/rampart-itsm/rampart/internal/storetest"
 )
 
@@ -26,7 +27,7 @@ func TestImportRealScansTwice(t *testing.T) {
 		"lab-top100-sV.xml", "lab-ping-sn.xml", "lab6-sV.xml", "lab-Pn.xml"}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		svc := cmdb.NewService(store.Bind(db, func(tx *store.Tx) cmdb.Tx { return tx }))
+		svc := cmdb.NewService(store.Bind(db, cmdbstore.Bind))
 		run := func(name string) cmdb.ImportReport {
 			f, err := os.Open(filepath.Join("testdata", "nmap", name))
 			if err != nil {
@@ -84,7 +85,7 @@ func TestImportCSVThenJSON(t *testing.T) {
 	const n = 40
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		svc := cmdb.NewService(store.Bind(db, func(tx *store.Tx) cmdb.Tx { return tx }))
+		svc := cmdb.NewService(store.Bind(db, cmdbstore.Bind))
 		for i, f := range []struct {
 			format string
 			data   []byte

@@ -1,4 +1,7 @@
-package store
+// Package jobstore is the SQL of the jobs table, on the unit of work of
+// internal/store: a job enqueued in a unit of work commits or rolls back
+// with the domain write beside it.
+package jobstore
 
 import (
 	"context"
@@ -10,56 +13,57 @@ import (
 
 	"github.com/rampart-itsm/rampart/internal/errs"
 	"github.com/rampart-itsm/rampart/internal/jobs"
+	"github.com/rampart-itsm/rampart/internal/store"
 )
 
-// Jobs returns the jobs table bound to this unit of work, so a job
-// enqueued here commits or rolls back with the domain write beside it.
-func (tx *Tx) Jobs() jobs.Store { return &jobsStore{tx} }
+// Bind returns the jobs practice's view of the unit of work tx, for
+// store.Bind(db, jobstore.Bind).
+func Bind(tx *store.Tx) jobs.Tx { return unit{tx} }
 
-type jobsStore struct{ tx *Tx }
+// unit is the unit of work with the jobs store added.
+type unit struct{ *store.Tx }
+
+// Jobs returns the jobs table bound to this unit of work.
+func (u unit) Jobs() jobs.Store { return &jobsStore{u.Tx} }
+
+// jobsStore implements jobs.Store.
+type jobsStore struct{ tx *store.Tx }
 
 const jobColumns = `id, queue, kind, payload, status, attempts, max_attempts, run_at, locked_by, locked_until, last_error, unique_key, created_at, updated_at`
 
-func scanJob(sc interface{ Scan(...any) error }) (jobs.Job, error) {
+func scanJob(sc store.Scanner) (jobs.Job, error) {
 	var j jobs.Job
 	var payload string
 	var lockedBy, lastError, uniqueKey sql.NullString
-	err := sc.Scan(&j.ID, &j.Queue, &j.Kind, &payload, &j.Status, &j.Attempts, &j.MaxAttempts, scanTime(&j.RunAt),
-		&lockedBy, scanTime(&j.LockedUntil), &lastError, &uniqueKey, scanTime(&j.CreatedAt), scanTime(&j.UpdatedAt))
+	err := sc.Scan(&j.ID, &j.Queue, &j.Kind, &payload, &j.Status, &j.Attempts, &j.MaxAttempts, store.ScanTime(&j.RunAt),
+		&lockedBy, store.ScanTime(&j.LockedUntil), &lastError, &uniqueKey, store.ScanTime(&j.CreatedAt), store.ScanTime(&j.UpdatedAt))
 	j.Payload = []byte(payload)
 	j.LockedBy, j.LastError, j.UniqueKey = lockedBy.String, lastError.String, uniqueKey.String
 	return j, err
-}
-
-func nullString(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }
 
 // Enqueue inserts a job. With a UniqueKey already held by a queued or
 // running job it inserts nothing and returns 0 (ON CONFLICT DO NOTHING:
 // safe when replicas race, where a check-then-insert would not be).
 func (s *jobsStore) Enqueue(ctx context.Context, nj jobs.NewJob) (int64, error) {
-	if s.tx.readOnly {
+	if s.tx.ReadOnly() {
 		return 0, errors.New("enqueue in a read-only transaction")
 	}
-	p, err := jobs.Prepare(nj, s.tx.now)
+	p, err := jobs.Prepare(nj, s.tx.Now())
 	if err != nil {
 		return 0, err
 	}
 	var id int64
-	err = s.tx.queryRow(ctx, `INSERT INTO jobs (queue, kind, payload, status, attempts, max_attempts, run_at, unique_key, created_at, updated_at)
+	err = s.tx.QueryRow(ctx, `INSERT INTO jobs (queue, kind, payload, status, attempts, max_attempts, run_at, unique_key, created_at, updated_at)
 		VALUES ($1, $2, $3, 'queued', 0, $4, $5, $6, $7, $7)
 		ON CONFLICT (unique_key) DO NOTHING
 		RETURNING id`,
-		p.Queue, p.Kind, string(p.Payload), p.MaxAttempts, At(p.RunAt), nullString(p.UniqueKey), At(s.tx.now)).Scan(&id)
+		p.Queue, p.Kind, string(p.Payload), p.MaxAttempts, store.At(p.RunAt), store.Null(p.UniqueKey), store.At(s.tx.Now())).Scan(&id)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return 0, nil
 	case err != nil:
-		return 0, mapError(fmt.Errorf("enqueue %s job: %w", p.Kind, err))
+		return 0, store.MapError(fmt.Errorf("enqueue %s job: %w", p.Kind, err))
 	}
 	s.tx.AfterCommit(jobs.Notify)
 	return id, nil
@@ -73,12 +77,12 @@ func (s *jobsStore) Enqueue(ctx context.Context, nj jobs.NewJob) (int64, error) 
 // statement runs alone and SkipLocked is empty.
 func (s *jobsStore) Claim(ctx context.Context, c jobs.Claim) ([]jobs.Job, error) {
 	const due = `(status = 'queued' AND run_at <= $3) OR (status = 'running' AND locked_until <= $3)`
-	rows, err := s.tx.query(ctx, `UPDATE jobs SET status = 'running', attempts = attempts + 1,
+	rows, err := s.tx.Query(ctx, `UPDATE jobs SET status = 'running', attempts = attempts + 1,
 			locked_by = $1, locked_until = $2, updated_at = $3
-		WHERE id IN (SELECT id FROM jobs WHERE queue = $4 AND (`+due+`) ORDER BY run_at, id LIMIT $5`+s.tx.d.SkipLocked+`)
+		WHERE id IN (SELECT id FROM jobs WHERE queue = $4 AND (`+due+`) ORDER BY run_at, id LIMIT $5`+s.tx.Dialect().SkipLocked+`)
 			AND (`+due+`)
 		RETURNING `+jobColumns,
-		c.Worker, At(c.Now.Add(c.Lease)), At(c.Now), c.Queue, c.Limit)
+		c.Worker, store.At(c.Now.Add(c.Lease)), store.At(c.Now), c.Queue, c.Limit)
 	if err != nil {
 		return nil, fmt.Errorf("claim jobs: %w", err)
 	}
@@ -92,7 +96,7 @@ func (s *jobsStore) Claim(ctx context.Context, c jobs.Claim) ([]jobs.Job, error)
 		out = append(out, j)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, mapError(err)
+		return nil, store.MapError(err)
 	}
 	// RETURNING order is unspecified: run in due order.
 	slices.SortFunc(out, func(a, b jobs.Job) int {
@@ -112,12 +116,12 @@ func (s *jobsStore) Release(ctx context.Context, r jobs.Release) (bool, error) {
 		return false, fmt.Errorf("release job %d: cannot release to status %q", r.ID, r.Status)
 	}
 	keepKey := r.Status == jobs.StatusQueued
-	res, err := s.tx.exec(ctx, `UPDATE jobs SET status = $1, run_at = $2, attempts = $3,
+	res, err := s.tx.Exec(ctx, `UPDATE jobs SET status = $1, run_at = $2, attempts = $3,
 			last_error = COALESCE($4, last_error),
 			unique_key = CASE WHEN $5 THEN unique_key END,
 			locked_by = NULL, locked_until = NULL, updated_at = $6
 		WHERE id = $7 AND status = 'running' AND locked_by = $8 AND attempts = $9`,
-		string(r.Status), At(r.RunAt), r.Attempts, nullString(r.Error), keepKey, At(r.Now), r.ID, r.Worker, r.Attempt)
+		string(r.Status), store.At(r.RunAt), r.Attempts, store.Null(r.Error), keepKey, store.At(r.Now), r.ID, r.Worker, r.Attempt)
 	if err != nil {
 		return false, fmt.Errorf("release job %d: %w", r.ID, err)
 	}
@@ -133,11 +137,11 @@ func (s *jobsStore) Release(ctx context.Context, r jobs.Release) (bool, error) {
 
 // FindJobs lists jobs newest first, optionally of one status.
 func (s *jobsStore) FindJobs(ctx context.Context, status jobs.Status, limit int) ([]jobs.Job, error) {
-	var q query
+	var q store.Query
 	if status != "" {
-		q.and("status = " + q.arg(string(status)))
+		q.And("status = " + q.Arg(string(status)))
 	}
-	rows, err := s.tx.query(ctx, `SELECT `+jobColumns+` FROM jobs`+q.whereClause()+` ORDER BY id DESC LIMIT `+q.arg(limit), q.args...)
+	rows, err := s.tx.Query(ctx, `SELECT `+jobColumns+` FROM jobs`+q.Where()+` ORDER BY id DESC LIMIT `+q.Arg(limit), q.Args()...)
 	if err != nil {
 		return nil, fmt.Errorf("find jobs: %w", err)
 	}
@@ -150,25 +154,25 @@ func (s *jobsStore) FindJobs(ctx context.Context, status jobs.Status, limit int)
 		}
 		out = append(out, j)
 	}
-	return out, mapError(rows.Err())
+	return out, store.MapError(rows.Err())
 }
 
 // FindJob returns one job; NotFound when there is none with that id.
 func (s *jobsStore) FindJob(ctx context.Context, id int64) (jobs.Job, error) {
-	j, err := scanJob(s.tx.queryRow(ctx, `SELECT `+jobColumns+` FROM jobs WHERE id = $1`, id))
+	j, err := scanJob(s.tx.QueryRow(ctx, `SELECT `+jobColumns+` FROM jobs WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return j, errs.E(errs.NotFound, "job %d not found", id)
 	}
-	return j, mapError(err)
+	return j, store.MapError(err)
 }
 
 // Requeue turns a dead job into a queued one due at now. Its last error
 // stays for the record until the next attempt replaces it. A dead job has
 // no unique key, so a retried recurring job runs once and is then done.
 func (s *jobsStore) Requeue(ctx context.Context, id int64, now time.Time) (jobs.Job, error) {
-	j, err := scanJob(s.tx.queryRow(ctx, `UPDATE jobs SET status = 'queued', attempts = 0, run_at = $1, updated_at = $1
+	j, err := scanJob(s.tx.QueryRow(ctx, `UPDATE jobs SET status = 'queued', attempts = 0, run_at = $1, updated_at = $1
 		WHERE id = $2 AND status = 'dead'
-		RETURNING `+jobColumns, At(now), id))
+		RETURNING `+jobColumns, store.At(now), id))
 	if errors.Is(err, sql.ErrNoRows) {
 		cur, ferr := s.FindJob(ctx, id)
 		if ferr != nil {
@@ -177,7 +181,7 @@ func (s *jobsStore) Requeue(ctx context.Context, id int64, now time.Time) (jobs.
 		return jobs.Job{}, errs.E(errs.Conflict, "job %d is %s; only dead jobs can be retried", id, cur.Status)
 	}
 	if err != nil {
-		return jobs.Job{}, mapError(fmt.Errorf("requeue job %d: %w", id, err))
+		return jobs.Job{}, store.MapError(fmt.Errorf("requeue job %d: %w", id, err))
 	}
 	s.tx.AfterCommit(jobs.Notify)
 	return j, nil

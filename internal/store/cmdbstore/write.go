@@ -1,4 +1,4 @@
-package store
+package cmdbstore
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/rampart-itsm/rampart/internal/cmdb"
 	"github.com/rampart-itsm/rampart/internal/errs"
+	"github.com/rampart-itsm/rampart/internal/store"
 )
 
 var ciColumns = []string{"key", "name", "name_lower", "kind", "description", "environment", "owner_id",
@@ -36,27 +37,27 @@ func (s *cmdbStore) InsertCIs(ctx context.Context, cis []*cmdb.CI) error {
 	for _, ci := range cis {
 		byKey[ci.Key] = ci
 	}
-	in := s.tx.newInserter("cis", ciColumns, &idSink{
-		returning: " RETURNING id, key",
-		scan: func(rows *sql.Rows) error {
+	in := s.tx.NewInserter("cis", ciColumns, &store.IDSink{
+		Returning: " RETURNING id, key",
+		Scan: func(rows store.Scanner) error {
 			var id int64
 			var key string
 			if err := rows.Scan(&id, &key); err != nil {
-				return mapError(err)
+				return store.MapError(err)
 			}
 			if ci := byKey[key]; ci != nil {
 				ci.ID = id
 			}
 			return nil
 		},
-		set: func(i int, id int64) { cis[i].ID = id },
+		Set: func(i int, id int64) { cis[i].ID = id },
 	})
-	defer in.close()
-	err := in.run(ctx, len(cis), func(i int, dst []any) []any {
+	defer in.Close()
+	err := in.Run(ctx, len(cis), func(i int, dst []any) []any {
 		ci := cis[i]
 		return append(dst, ci.Key, ci.Name, nameLower(ci.Name), string(ci.Kind), ci.Description, ci.Environment,
-			nullID(ci.OwnerID), nullID(ci.SupportGroupID), ci.Criticality, ci.DataClassification, ci.InternetExposed,
-			ci.Supplier, ci.LifecycleStatus, attrs[i], ci.Version, At(ci.CreatedAt), At(ci.UpdatedAt))
+			store.Null(ci.OwnerID), store.Null(ci.SupportGroupID), ci.Criticality, ci.DataClassification, ci.InternetExposed,
+			ci.Supplier, ci.LifecycleStatus, attrs[i], ci.Version, store.At(ci.CreatedAt), store.At(ci.UpdatedAt))
 	})
 	if err != nil {
 		return err
@@ -110,9 +111,9 @@ func (s *cmdbStore) insertIdentifiers(ctx context.Context, rows []identRow) erro
 	if len(rows) == 0 {
 		return nil
 	}
-	in := s.tx.newInserter("ci_identifiers", []string{"ci_id", "kind", "value", "position"}, nil)
-	defer in.close()
-	err := in.run(ctx, len(rows), func(i int, dst []any) []any {
+	in := s.tx.NewInserter("ci_identifiers", []string{"ci_id", "kind", "value", "position"}, nil)
+	defer in.Close()
+	err := in.Run(ctx, len(rows), func(i int, dst []any) []any {
 		r := rows[i]
 		return append(dst, r.ciID, string(r.v.Kind), r.v.Value, r.position)
 	})
@@ -127,9 +128,9 @@ func (s *cmdbStore) insertTags(ctx context.Context, rows []tagRow) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	in := s.tx.newInserter("ci_tags", []string{"ci_id", "tag"}, nil)
-	defer in.close()
-	return in.run(ctx, len(rows), func(i int, dst []any) []any {
+	in := s.tx.NewInserter("ci_tags", []string{"ci_id", "tag"}, nil)
+	defer in.Close()
+	return in.Run(ctx, len(rows), func(i int, dst []any) []any {
 		return append(dst, rows[i].ciID, rows[i].tag)
 	})
 }
@@ -199,7 +200,7 @@ var updateColumns = []struct{ name, typ string }{
 // UpdatedAt, bound once, since a time cannot be CAST portably.
 func (s *cmdbStore) updateRows(ctx context.Context, changes []cmdb.CIChange) error {
 	cols := len(updateColumns) + 2
-	per := max(1, s.tx.d.BulkParams/cols)
+	per := max(1, s.tx.Dialect().BulkParams/cols)
 	stmts := map[int]*sql.Stmt{}
 	defer func() {
 		for _, st := range stmts {
@@ -215,12 +216,12 @@ func (s *cmdbStore) updateRows(ctx context.Context, changes []cmdb.CIChange) err
 		st := stmts[len(batch)]
 		if st == nil {
 			var err error
-			if st, err = s.tx.prepare(ctx, updateStatement(len(batch))); err != nil {
+			if st, err = s.tx.Prepare(ctx, updateStatement(len(batch))); err != nil {
 				return err
 			}
 			stmts[len(batch)] = st
 		}
-		args := []any{At(batch[0].After.UpdatedAt)}
+		args := []any{store.At(batch[0].After.UpdatedAt)}
 		for _, ch := range batch {
 			ci := ch.After
 			attrs, err := json.Marshal(ci.Attributes)
@@ -231,16 +232,16 @@ func (s *cmdbStore) updateRows(ctx context.Context, changes []cmdb.CIChange) err
 				attrs = []byte("{}")
 			}
 			args = append(args, ch.Before.ID, ci.Name, nameLower(ci.Name), string(ci.Kind), ci.Description, ci.Environment,
-				nullID(ci.OwnerID), nullID(ci.SupportGroupID), ci.Criticality, ci.DataClassification, ci.InternetExposed,
+				store.Null(ci.OwnerID), store.Null(ci.SupportGroupID), ci.Criticality, ci.DataClassification, ci.InternetExposed,
 				ci.Supplier, ci.LifecycleStatus, string(attrs), ci.Version, ch.Before.Version)
 		}
 		res, err := st.ExecContext(ctx, args...)
 		if err != nil {
-			return mapError(fmt.Errorf("update CIs: %w", err))
+			return store.MapError(fmt.Errorf("update CIs: %w", err))
 		}
 		n, err := res.RowsAffected()
 		if err != nil {
-			return mapError(err)
+			return store.MapError(err)
 		}
 		if int(n) != len(batch) {
 			return s.staleError(ctx, batch)
@@ -280,7 +281,7 @@ func (s *cmdbStore) staleError(ctx context.Context, batch []cmdb.CIChange) error
 	var stale []string
 	for _, ch := range batch {
 		var v int64
-		err := s.tx.queryRow(ctx, `SELECT version FROM cis WHERE id = $1`, ch.Before.ID).Scan(&v)
+		err := s.tx.QueryRow(ctx, `SELECT version FROM cis WHERE id = $1`, ch.Before.ID).Scan(&v)
 		if err != nil || v != ch.After.Version {
 			stale = append(stale, ch.Before.Key)
 		}
@@ -333,14 +334,14 @@ func (s *cmdbStore) execEach(ctx context.Context, sqlText string, n int, args fu
 	if n == 0 {
 		return nil
 	}
-	st, err := s.tx.prepare(ctx, sqlText)
+	st, err := s.tx.Prepare(ctx, sqlText)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	for i := 0; i < n; i++ {
 		if _, err := st.ExecContext(ctx, args(i)...); err != nil {
-			return mapError(err)
+			return store.MapError(err)
 		}
 	}
 	return nil
@@ -349,7 +350,7 @@ func (s *cmdbStore) execEach(ctx context.Context, sqlText string, n int, args fu
 // DeleteCI deletes one CI; foreign keys cascade to its identifiers, tags
 // and relations.
 func (s *cmdbStore) DeleteCI(ctx context.Context, id int64) error {
-	res, err := s.tx.exec(ctx, `DELETE FROM cis WHERE id = $1`, id)
+	res, err := s.tx.Exec(ctx, `DELETE FROM cis WHERE id = $1`, id)
 	if err != nil {
 		return err
 	}

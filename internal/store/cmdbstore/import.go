@@ -1,4 +1,4 @@
-package store
+package cmdbstore
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/rampart-itsm/rampart/internal/cmdb"
+	"github.com/rampart-itsm/rampart/internal/store"
 )
 
 // InsertImport stores an import report; its rows go into the report column
@@ -20,35 +21,35 @@ func (s *cmdbStore) InsertImport(ctx context.Context, r *cmdb.ImportReport) erro
 	if err != nil {
 		return fmt.Errorf("import report: %w", err)
 	}
-	_, err = s.tx.exec(ctx, `INSERT INTO imports (key, format, filename, actor, created, updated, unchanged, rejected, report, created_at)
+	_, err = s.tx.Exec(ctx, `INSERT INTO imports (key, format, filename, actor, created, updated, unchanged, rejected, report, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		r.Key, r.Format, r.Filename, r.Actor, r.Created, r.Updated, r.Unchanged, r.Rejected, string(body), At(r.CreatedAt))
+		r.Key, r.Format, r.Filename, r.Actor, r.Created, r.Updated, r.Unchanged, r.Rejected, string(body), store.At(r.CreatedAt))
 	return err
 }
 
 const importColumns = `id, key, format, filename, actor, created, updated, unchanged, rejected, created_at`
 
-func scanImport(sc interface{ Scan(...any) error }, extra ...any) (cmdb.ImportReport, int64, error) {
+func scanImport(sc store.Scanner, extra ...any) (cmdb.ImportReport, int64, error) {
 	var r cmdb.ImportReport
 	var id int64
 	dst := append([]any{&id, &r.Key, &r.Format, &r.Filename, &r.Actor, &r.Created, &r.Updated, &r.Unchanged,
-		&r.Rejected, scanTime(&r.CreatedAt)}, extra...)
+		&r.Rejected, store.ScanTime(&r.CreatedAt)}, extra...)
 	err := sc.Scan(dst...)
-	return r, id, mapError(err)
+	return r, id, store.MapError(err)
 }
 
 // FindImports lists reports newest first; the cursor is the last id seen.
 func (s *cmdbStore) FindImports(ctx context.Context, cursor string, limit int) ([]cmdb.ImportReport, string, error) {
-	var q query
+	var q store.Query
 	if cursor != "" {
 		var after int64
-		if err := decodeCursor(cursor, &after); err != nil {
+		if err := store.DecodeCursor(cursor, &after); err != nil {
 			return nil, "", err
 		}
-		q.and("id < " + q.arg(after))
+		q.And("id < " + q.Arg(after))
 	}
-	rows, err := s.tx.query(ctx, `SELECT `+importColumns+` FROM imports`+q.whereClause()+
-		` ORDER BY id DESC LIMIT `+strconv.Itoa(limit+1), q.args...)
+	rows, err := s.tx.Query(ctx, `SELECT `+importColumns+` FROM imports`+q.Where()+
+		` ORDER BY id DESC LIMIT `+strconv.Itoa(limit+1), q.Args()...)
 	if err != nil {
 		return nil, "", err
 	}
@@ -63,12 +64,12 @@ func (s *cmdbStore) FindImports(ctx context.Context, cursor string, limit int) (
 		out, ids = append(out, r), append(ids, id)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, "", mapError(err)
+		return nil, "", store.MapError(err)
 	}
 	next := ""
 	if len(out) > limit {
 		out = out[:limit]
-		next = encodeCursor(ids[limit-1])
+		next = store.EncodeCursor(ids[limit-1])
 	}
 	return out, next, nil
 }
@@ -76,7 +77,7 @@ func (s *cmdbStore) FindImports(ctx context.Context, cursor string, limit int) (
 // FindImportByKey returns one report with its rows.
 func (s *cmdbStore) FindImportByKey(ctx context.Context, key string) (cmdb.ImportReport, error) {
 	var body string
-	r, _, err := scanImport(s.tx.queryRow(ctx, `SELECT `+importColumns+`, report FROM imports WHERE key = $1`, key), &body)
+	r, _, err := scanImport(s.tx.QueryRow(ctx, `SELECT `+importColumns+`, report FROM imports WHERE key = $1`, key), &body)
 	if err != nil {
 		return cmdb.ImportReport{}, err
 	}

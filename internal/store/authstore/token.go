@@ -1,4 +1,4 @@
-package store
+package authstore
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/rampart-itsm/rampart/internal/auth"
+	"github.com/rampart-itsm/rampart/internal/store"
 )
 
 const authTokenSelect = `SELECT api_tokens.id, api_tokens.user_id, api_tokens.name, users.username, api_tokens.created_at,
@@ -15,10 +16,10 @@ const authTokenSelect = `SELECT api_tokens.id, api_tokens.user_id, api_tokens.na
 // InsertToken stores the hash of a new token.
 func (s *authStore) InsertToken(ctx context.Context, userID int64, name, hash string, expiresAt *time.Time) (auth.StoredToken, error) {
 	var id int64
-	err := s.tx.queryRow(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		userID, name, hash, At(s.tx.now), authNullAt(expiresAt)).Scan(&id)
+	err := s.tx.QueryRow(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		userID, name, hash, store.At(s.tx.Now()), store.AtPtr(expiresAt)).Scan(&id)
 	if err != nil {
-		return auth.StoredToken{}, mapError(fmt.Errorf("insert token: %w", err))
+		return auth.StoredToken{}, store.MapError(fmt.Errorf("insert token: %w", err))
 	}
 	return s.FindTokenByID(ctx, id)
 }
@@ -35,7 +36,7 @@ func (s *authStore) FindTokenByID(ctx context.Context, id int64) (auth.StoredTok
 
 // FindTokens lists a user's tokens, newest first.
 func (s *authStore) FindTokens(ctx context.Context, userID int64) ([]auth.Token, error) {
-	rows, err := s.tx.query(ctx, authTokenSelect+` WHERE api_tokens.user_id = $1 ORDER BY api_tokens.id DESC`, userID)
+	rows, err := s.tx.Query(ctx, authTokenSelect+` WHERE api_tokens.user_id = $1 ORDER BY api_tokens.id DESC`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("find tokens: %w", err)
 	}
@@ -48,35 +49,34 @@ func (s *authStore) FindTokens(ctx context.Context, userID int64) ([]auth.Token,
 		}
 		out = append(out, t.Token)
 	}
-	return out, mapError(rows.Err())
+	return out, store.MapError(rows.Err())
 }
 
 // RevokeToken marks a token revoked, once.
 func (s *authStore) RevokeToken(ctx context.Context, id int64, at time.Time) error {
-	_, err := s.tx.exec(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, At(at), id)
+	_, err := s.tx.Exec(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, store.At(at), id)
 	return err
 }
 
 // TouchToken records a use unless one after notBefore is recorded; the
 // condition in the UPDATE keeps concurrent requests to one write.
 func (s *authStore) TouchToken(ctx context.Context, id int64, at, notBefore time.Time) error {
-	_, err := s.tx.exec(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at <= $3)`,
-		At(at), id, At(notBefore))
+	_, err := s.tx.Exec(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at <= $3)`,
+		store.At(at), id, store.At(notBefore))
 	return err
 }
 
 func (s *authStore) findOneToken(ctx context.Context, where string, arg any) (auth.StoredToken, error) {
-	t, err := scanAuthToken(s.tx.queryRow(ctx, authTokenSelect+where, arg))
+	t, err := scanAuthToken(s.tx.QueryRow(ctx, authTokenSelect+where, arg))
 	return t, err
 }
 
-func scanAuthToken(sc interface{ Scan(...any) error }) (auth.StoredToken, error) {
+func scanAuthToken(sc store.Scanner) (auth.StoredToken, error) {
 	var t auth.StoredToken
-	var expires, used, revoked time.Time
-	err := sc.Scan(&t.ID, &t.UserID, &t.Name, &t.Username, scanTime(&t.CreatedAt), scanTime(&expires), scanTime(&used), scanTime(&revoked))
+	err := sc.Scan(&t.ID, &t.UserID, &t.Name, &t.Username, store.ScanTime(&t.CreatedAt),
+		store.ScanTimePtr(&t.ExpiresAt), store.ScanTimePtr(&t.LastUsedAt), store.ScanTimePtr(&t.RevokedAt))
 	if err != nil {
-		return auth.StoredToken{}, mapError(err)
+		return auth.StoredToken{}, store.MapError(err)
 	}
-	t.ExpiresAt, t.LastUsedAt, t.RevokedAt = authTimePtr(expires), authTimePtr(used), authTimePtr(revoked)
 	return t, nil
 }

@@ -1,4 +1,4 @@
-package store
+package authstore
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/errs"
+	"github.com/rampart-itsm/rampart/internal/store"
 )
 
 // idsByName resolves names in table.column to ids, failing with a field
@@ -16,8 +17,8 @@ func (s *authStore) idsByName(ctx context.Context, table, column, field, unknown
 	if len(names) == 0 {
 		return nil, nil
 	}
-	var q query
-	rows, err := s.tx.query(ctx, `SELECT id, `+column+` FROM `+table+` WHERE `+column+` IN (`+authIn(&q, names)+`)`, q.args...)
+	var q store.Query
+	rows, err := s.tx.Query(ctx, `SELECT id, `+column+` FROM `+table+` WHERE `+column+` IN `+store.InList(&q, names), q.Args()...)
 	if err != nil {
 		return nil, err
 	}
@@ -27,12 +28,12 @@ func (s *authStore) idsByName(ctx context.Context, table, column, field, unknown
 		var id int64
 		var name string
 		if err := rows.Scan(&id, &name); err != nil {
-			return nil, mapError(err)
+			return nil, store.MapError(err)
 		}
 		found[name] = id
 	}
 	if err := rows.Err(); err != nil {
-		return nil, mapError(err)
+		return nil, store.MapError(err)
 	}
 	var fe errs.Fields
 	ids := make([]int64, 0, len(names))
@@ -71,7 +72,7 @@ func (s *authStore) loadUsers(ctx context.Context, withHash bool, rest string, a
 	if withHash {
 		cols += ", users.password_hash"
 	}
-	rows, err := s.tx.query(ctx, `SELECT `+cols+` FROM users`+rest, args...)
+	rows, err := s.tx.Query(ctx, `SELECT `+cols+` FROM users`+rest, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find users: %w", err)
 	}
@@ -79,18 +80,18 @@ func (s *authStore) loadUsers(ctx context.Context, withHash bool, rest string, a
 	var accts []auth.Account
 	for rows.Next() {
 		var a auth.Account
-		dst := []any{&a.ID, &a.Username, &a.DisplayName, &a.Email, &a.MustChangePassword, &a.Disabled, scanTime(&a.CreatedAt), scanTime(&a.UpdatedAt)}
+		dst := []any{&a.ID, &a.Username, &a.DisplayName, &a.Email, &a.MustChangePassword, &a.Disabled, store.ScanTime(&a.CreatedAt), store.ScanTime(&a.UpdatedAt)}
 		if withHash {
 			dst = append(dst, &a.PasswordHash)
 		}
 		if err := rows.Scan(dst...); err != nil {
-			return nil, mapError(fmt.Errorf("scan user: %w", err))
+			return nil, store.MapError(fmt.Errorf("scan user: %w", err))
 		}
 		a.Roles, a.Teams, a.TeamIDs = []auth.Role{}, []string{}, []int64{}
 		accts = append(accts, a)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, mapError(err)
+		return nil, store.MapError(err)
 	}
 	rows.Close()
 	return accts, s.attachRolesAndTeams(ctx, accts)
@@ -106,8 +107,8 @@ func (s *authStore) attachRolesAndTeams(ctx context.Context, accts []auth.Accoun
 		byID[accts[i].ID] = &accts[i]
 		ids[i] = accts[i].ID
 	}
-	var q query
-	rows, err := s.tx.query(ctx, `SELECT user_id, role FROM user_roles WHERE user_id IN (`+authIn(&q, ids)+`)`, q.args...)
+	var q store.Query
+	rows, err := s.tx.Query(ctx, `SELECT user_id, role FROM user_roles WHERE user_id IN `+store.InList(&q, ids), q.Args()...)
 	if err != nil {
 		return fmt.Errorf("find roles: %w", err)
 	}
@@ -116,17 +117,17 @@ func (s *authStore) attachRolesAndTeams(ctx context.Context, accts []auth.Accoun
 		var r string
 		if err := rows.Scan(&id, &r); err != nil {
 			rows.Close()
-			return mapError(err)
+			return store.MapError(err)
 		}
 		byID[id].Roles = append(byID[id].Roles, auth.Role(r))
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return mapError(err)
+		return store.MapError(err)
 	}
-	var tq query
-	rows, err = s.tx.query(ctx, `SELECT team_members.user_id, teams.id, teams.name FROM team_members JOIN teams ON teams.id = team_members.team_id
-		WHERE team_members.user_id IN (`+authIn(&tq, ids)+`) ORDER BY teams.name`, tq.args...)
+	var tq store.Query
+	rows, err = s.tx.Query(ctx, `SELECT team_members.user_id, teams.id, teams.name FROM team_members JOIN teams ON teams.id = team_members.team_id
+		WHERE team_members.user_id IN `+store.InList(&tq, ids)+` ORDER BY teams.name`, tq.Args()...)
 	if err != nil {
 		return fmt.Errorf("find teams: %w", err)
 	}
@@ -135,7 +136,7 @@ func (s *authStore) attachRolesAndTeams(ctx context.Context, accts []auth.Accoun
 		var uid, tid int64
 		var name string
 		if err := rows.Scan(&uid, &tid, &name); err != nil {
-			return mapError(err)
+			return store.MapError(err)
 		}
 		a := byID[uid]
 		a.Teams = append(a.Teams, name)
@@ -146,5 +147,5 @@ func (s *authStore) attachRolesAndTeams(ctx context.Context, accts []auth.Accoun
 			return slices.Index(auth.AllRoles, a) - slices.Index(auth.AllRoles, b)
 		})
 	}
-	return mapError(rows.Err())
+	return store.MapError(rows.Err())
 }

@@ -1,4 +1,7 @@
-package store
+// Package cmdbstore is the CMDB's SQL: CIs with their identifiers and
+// tags, relations and import reports, on the unit of work of
+// internal/store.
+package cmdbstore
 
 import (
 	"cmp"
@@ -11,17 +14,23 @@ import (
 
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/cmdb"
+	"github.com/rampart-itsm/rampart/internal/store"
 )
 
+// Bind returns the CMDB's view of the unit of work tx, for
+// store.Bind(db, cmdbstore.Bind).
+func Bind(tx *store.Tx) cmdb.Tx { return unit{tx} }
+
+// unit is the unit of work with the CMDB store added.
+type unit struct{ *store.Tx }
+
 // CMDB returns the CMDB store bound to this unit of work.
-func (tx *Tx) CMDB() cmdb.Store { return &cmdbStore{tx: tx} }
+func (u unit) CMDB() cmdb.Store { return &cmdbStore{tx: u.Tx} }
 
-var _ cmdb.Tx = (*Tx)(nil)
+// cmdbStore implements cmdb.Store.
+type cmdbStore struct{ tx *store.Tx }
 
-type cmdbStore struct {
-	tx    *Tx
-	stmts map[string]*sql.Stmt // see queryCached
-}
+var _ cmdb.Store = (*cmdbStore)(nil)
 
 // ciSelect reads a CI row with its owner's username and support group's
 // name; identifiers and tags come from loadChildren.
@@ -31,16 +40,16 @@ const ciSelect = `SELECT cis.id, cis.key, cis.name, cis.kind, cis.description, c
 	cis.attributes, cis.version, cis.created_at, cis.updated_at
 	FROM cis LEFT JOIN users u ON u.id = cis.owner_id LEFT JOIN teams g ON g.id = cis.support_group_id`
 
-func scanCI(sc interface{ Scan(...any) error }) (*cmdb.CI, error) {
+func scanCI(sc store.Scanner) (*cmdb.CI, error) {
 	var ci cmdb.CI
 	var owner, group sql.NullInt64
 	var kind, attrs string
 	err := sc.Scan(&ci.ID, &ci.Key, &ci.Name, &kind, &ci.Description, &ci.Environment,
 		&owner, &ci.Owner, &group, &ci.SupportGroup,
 		&ci.Criticality, &ci.DataClassification, &ci.InternetExposed, &ci.Supplier, &ci.LifecycleStatus,
-		&attrs, &ci.Version, scanTime(&ci.CreatedAt), scanTime(&ci.UpdatedAt))
+		&attrs, &ci.Version, store.ScanTime(&ci.CreatedAt), store.ScanTime(&ci.UpdatedAt))
 	if err != nil {
-		return nil, mapError(err)
+		return nil, store.MapError(err)
 	}
 	ci.Kind = cmdb.Kind(kind)
 	ci.OwnerID, ci.SupportGroupID = owner.Int64, group.Int64
@@ -54,10 +63,10 @@ func scanCI(sc interface{ Scan(...any) error }) (*cmdb.CI, error) {
 
 // FindCIByKey returns one CI visible in scope.
 func (s *cmdbStore) FindCIByKey(ctx context.Context, key string, scope auth.Scope) (cmdb.CI, error) {
-	var q query
-	q.and("cis.key = " + q.arg(key))
-	q.and(scopePredicate(&q, scope, "cis.owner_id"))
-	ci, err := scanCI(s.tx.queryRow(ctx, ciSelect+q.whereClause(), q.args...))
+	var q store.Query
+	q.And("cis.key = " + q.Arg(key))
+	q.And(store.ScopePredicate(&q, scope, "cis.owner_id"))
+	ci, err := scanCI(s.tx.QueryRow(ctx, ciSelect+q.Where(), q.Args()...))
 	if err != nil {
 		return cmdb.CI{}, err
 	}
@@ -71,10 +80,10 @@ func (s *cmdbStore) FindCIByKey(ctx context.Context, key string, scope auth.Scop
 func (s *cmdbStore) FindCIsByID(ctx context.Context, ids []int64) (map[int64]*cmdb.CI, error) {
 	out := make(map[int64]*cmdb.CI, len(ids))
 	var all []*cmdb.CI
-	err := batches(ids, s.tx.inBatch(), func(part []int64) error {
-		q := s.tx.listQuery()
-		q.and("cis.id IN " + inList(&q, part))
-		rows, err := s.queryCached(ctx, ciSelect+q.whereClause(), q.args...)
+	err := store.Batches(ids, s.tx.InBatch(), func(part []int64) error {
+		q := s.tx.ListQuery()
+		q.And("cis.id IN " + store.InList(&q, part))
+		rows, err := s.tx.QueryCached(ctx, ciSelect+q.Where(), q.Args()...)
 		if err != nil {
 			return err
 		}
@@ -87,7 +96,7 @@ func (s *cmdbStore) FindCIsByID(ctx context.Context, ids []int64) (map[int64]*cm
 			out[ci.ID] = ci
 			all = append(all, ci)
 		}
-		return mapError(rows.Err())
+		return store.MapError(rows.Err())
 	})
 	if err != nil {
 		return nil, err
@@ -103,12 +112,12 @@ func (s *cmdbStore) loadChildren(ctx context.Context, cis []*cmdb.CI) error {
 	for i, ci := range cis {
 		byID[ci.ID], ids[i] = ci, ci.ID
 	}
-	return batches(ids, s.tx.inBatch(), func(part []int64) error {
-		q := s.tx.listQuery()
-		in := inList(&q, part)
+	return store.Batches(ids, s.tx.InBatch(), func(part []int64) error {
+		q := s.tx.ListQuery()
+		in := store.InList(&q, part)
 		// Unordered: sorting in SQL would need a temporary b-tree; the
 		// few identifiers of each CI are put in order here instead.
-		rows, err := s.queryCached(ctx, `SELECT ci_id, kind, value, position FROM ci_identifiers WHERE ci_id IN `+in, q.args...)
+		rows, err := s.tx.QueryCached(ctx, `SELECT ci_id, kind, value, position FROM ci_identifiers WHERE ci_id IN `+in, q.Args()...)
 		if err != nil {
 			return err
 		}
@@ -118,13 +127,13 @@ func (s *cmdbStore) loadChildren(ctx context.Context, cis []*cmdb.CI) error {
 		for rows.Next() {
 			var r identRow
 			if err := rows.Scan(&r.ciID, &kind, &r.v.Value, &r.position); err != nil {
-				return mapError(err)
+				return store.MapError(err)
 			}
 			r.v.Kind = identifierKind(kind)
 			idents = append(idents, r)
 		}
 		if err := rows.Err(); err != nil {
-			return mapError(err)
+			return store.MapError(err)
 		}
 		rows.Close()
 		slices.SortFunc(idents, func(a, b identRow) int {
@@ -139,7 +148,7 @@ func (s *cmdbStore) loadChildren(ctx context.Context, cis []*cmdb.CI) error {
 		for _, r := range idents {
 			byID[r.ciID].Identifiers.Add(r.v)
 		}
-		rows, err = s.queryCached(ctx, `SELECT ci_id, tag FROM ci_tags WHERE ci_id IN `+in+` ORDER BY ci_id, tag`, q.args...)
+		rows, err = s.tx.QueryCached(ctx, `SELECT ci_id, tag FROM ci_tags WHERE ci_id IN `+in+` ORDER BY ci_id, tag`, q.Args()...)
 		if err != nil {
 			return err
 		}
@@ -148,11 +157,11 @@ func (s *cmdbStore) loadChildren(ctx context.Context, cis []*cmdb.CI) error {
 			var id int64
 			var tag string
 			if err := rows.Scan(&id, &tag); err != nil {
-				return mapError(err)
+				return store.MapError(err)
 			}
 			byID[id].Tags = append(byID[id].Tags, tag)
 		}
-		return mapError(rows.Err())
+		return store.MapError(rows.Err())
 	})
 }
 
@@ -178,22 +187,19 @@ func (s *cmdbStore) TeamIDs(ctx context.Context, names []string) (map[string]int
 
 func (s *cmdbStore) namesToIDs(ctx context.Context, sqlHead string, names []string) (map[string]int64, error) {
 	out := make(map[string]int64, len(names))
-	err := batches(names, s.tx.inBatch(), func(part []string) error {
-		q := s.tx.listQuery()
-		rows, err := s.queryCached(ctx, sqlHead+inList(&q, part), q.args...)
+	err := store.Batches(names, s.tx.InBatch(), func(part []string) error {
+		q := s.tx.ListQuery()
+		rows, err := s.tx.QueryCached(ctx, sqlHead+store.InList(&q, part), q.Args()...)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
+		return store.EachRow(rows, func(sc store.Scanner) error {
 			var name string
 			var id int64
-			if err := rows.Scan(&name, &id); err != nil {
-				return mapError(err)
-			}
+			err := sc.Scan(&name, &id)
 			out[name] = id
-		}
-		return mapError(rows.Err())
+			return err
+		})
 	})
 	return out, err
 }
@@ -211,24 +217,21 @@ func (s *cmdbStore) MatchIdentifiers(ctx context.Context, vals []cmdb.Identifier
 	}
 	var out []cmdb.IdentifierMatch
 	for _, kind := range cmdb.IdentifierKinds {
-		err := batches(byKind[kind], s.tx.inBatch(), func(part []string) error {
-			q := s.tx.listQuery()
-			q.and("i.kind = " + q.arg(string(kind)))
-			q.and("i.value IN " + inList(&q, part))
-			rows, err := s.queryCached(ctx, `SELECT i.value, i.ci_id, c.key FROM ci_identifiers i
-				JOIN cis c ON c.id = i.ci_id`+q.whereClause(), q.args...)
+		err := store.Batches(byKind[kind], s.tx.InBatch(), func(part []string) error {
+			q := s.tx.ListQuery()
+			q.And("i.kind = " + q.Arg(string(kind)))
+			q.And("i.value IN " + store.InList(&q, part))
+			rows, err := s.tx.QueryCached(ctx, `SELECT i.value, i.ci_id, c.key FROM ci_identifiers i
+				JOIN cis c ON c.id = i.ci_id`+q.Where(), q.Args()...)
 			if err != nil {
 				return err
 			}
-			defer rows.Close()
-			for rows.Next() {
+			return store.EachRow(rows, func(sc store.Scanner) error {
 				m := cmdb.IdentifierMatch{IdentifierValue: cmdb.IdentifierValue{Kind: kind}}
-				if err := rows.Scan(&m.Value, &m.CIID, &m.CIKey); err != nil {
-					return mapError(err)
-				}
+				err := sc.Scan(&m.Value, &m.CIID, &m.CIKey)
 				out = append(out, m)
-			}
-			return mapError(rows.Err())
+				return err
+			})
 		})
 		if err != nil {
 			return nil, err

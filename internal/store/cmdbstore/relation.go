@@ -1,4 +1,4 @@
-package store
+package cmdbstore
 
 import (
 	"context"
@@ -7,45 +7,37 @@ import (
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/cmdb"
 	"github.com/rampart-itsm/rampart/internal/errs"
+	"github.com/rampart-itsm/rampart/internal/store"
 )
 
 const relationSelect = `SELECT r.id, r.source_id, s.key, r.type, r.target_id, t.key, r.created_at
 	FROM ci_relations r JOIN cis s ON s.id = r.source_id JOIN cis t ON t.id = r.target_id`
 
-func scanRelation(sc interface{ Scan(...any) error }) (cmdb.Relation, error) {
+func scanRelation(sc store.Scanner) (cmdb.Relation, error) {
 	var r cmdb.Relation
 	var typ string
-	err := sc.Scan(&r.ID, &r.SourceID, &r.Source, &typ, &r.TargetID, &r.Target, scanTime(&r.CreatedAt))
+	err := sc.Scan(&r.ID, &r.SourceID, &r.Source, &typ, &r.TargetID, &r.Target, store.ScanTime(&r.CreatedAt))
 	r.Type = cmdb.RelationType(typ)
-	return r, mapError(err)
+	return r, store.MapError(err)
 }
 
 // FindRelations returns a CI's relations in both directions whose other
 // end is visible in scope, oldest first.
 func (s *cmdbStore) FindRelations(ctx context.Context, ciID int64, scope auth.Scope) ([]cmdb.Relation, error) {
-	var q query
-	id := q.arg(ciID)
-	q.and("((r.source_id = " + id + " AND " + scopePredicate(&q, scope, "t.owner_id") + ") OR (r.target_id = " + id +
-		" AND " + scopePredicate(&q, scope, "s.owner_id") + "))")
-	rows, err := s.tx.query(ctx, relationSelect+q.whereClause()+" ORDER BY r.id", q.args...)
+	var q store.Query
+	id := q.Arg(ciID)
+	q.And("((r.source_id = " + id + " AND " + store.ScopePredicate(&q, scope, "t.owner_id") + ") OR (r.target_id = " + id +
+		" AND " + store.ScopePredicate(&q, scope, "s.owner_id") + "))")
+	rows, err := s.tx.Query(ctx, relationSelect+q.Where()+" ORDER BY r.id", q.Args()...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []cmdb.Relation
-	for rows.Next() {
-		r, err := scanRelation(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, mapError(rows.Err())
+	return store.Collect(rows, scanRelation)
 }
 
 // FindRelationByID returns one relation.
 func (s *cmdbStore) FindRelationByID(ctx context.Context, id int64) (cmdb.Relation, error) {
-	return scanRelation(s.tx.queryRow(ctx, relationSelect+" WHERE r.id = $1", id))
+	return scanRelation(s.tx.QueryRow(ctx, relationSelect+" WHERE r.id = $1", id))
 }
 
 // InsertRelations inserts relations in batches and sets their ids.
@@ -61,31 +53,31 @@ func (s *cmdbStore) InsertRelations(ctx context.Context, rs []*cmdb.Relation) er
 	for _, r := range rs {
 		byEdge[edge{r.SourceID, r.TargetID, string(r.Type)}] = r
 	}
-	in := s.tx.newInserter("ci_relations", []string{"source_id", "target_id", "type", "created_at"}, &idSink{
-		returning: " RETURNING id, source_id, target_id, type",
-		scan: func(rows *sql.Rows) error {
+	in := s.tx.NewInserter("ci_relations", []string{"source_id", "target_id", "type", "created_at"}, &store.IDSink{
+		Returning: " RETURNING id, source_id, target_id, type",
+		Scan: func(rows store.Scanner) error {
 			var id int64
 			var e edge
 			if err := rows.Scan(&id, &e.src, &e.dst, &e.typ); err != nil {
-				return mapError(err)
+				return store.MapError(err)
 			}
 			if r := byEdge[e]; r != nil {
 				r.ID = id
 			}
 			return nil
 		},
-		set: func(i int, id int64) { rs[i].ID = id },
+		Set: func(i int, id int64) { rs[i].ID = id },
 	})
-	defer in.close()
-	return in.run(ctx, len(rs), func(i int, dst []any) []any {
+	defer in.Close()
+	return in.Run(ctx, len(rs), func(i int, dst []any) []any {
 		r := rs[i]
-		return append(dst, r.SourceID, r.TargetID, string(r.Type), At(r.CreatedAt))
+		return append(dst, r.SourceID, r.TargetID, string(r.Type), store.At(r.CreatedAt))
 	})
 }
 
 // DeleteRelation deletes one relation.
 func (s *cmdbStore) DeleteRelation(ctx context.Context, id int64) error {
-	res, err := s.tx.exec(ctx, `DELETE FROM ci_relations WHERE id = $1`, id)
+	res, err := s.tx.Exec(ctx, `DELETE FROM ci_relations WHERE id = $1`, id)
 	if err != nil {
 		return err
 	}
@@ -106,17 +98,17 @@ func (s *cmdbStore) Neighbours(ctx context.Context, ids []int64, dir cmdb.Direct
 		near, far = far, near
 	}
 	out := make([]cmdb.Edge, 0, 3*len(ids)) // about three relations per CI
-	err := batches(ids, s.tx.idBatch(), func(part []int64) error {
-		q := s.tx.listQuery()
-		q.and(s.tx.idIn(&q, near, part))
+	err := store.Batches(ids, s.tx.IDBatch(), func(part []int64) error {
+		q := s.tx.ListQuery()
+		q.And(s.tx.IDIn(&q, near, part))
 		from := " FROM ci_relations r"
 		// Unrestricted principals need no join: skipping it halves the
 		// rows the database touches for a wide walk.
 		if !scope.All {
 			from += " JOIN cis n ON n.id = " + far
-			q.and(scopePredicate(&q, scope, "n.owner_id"))
+			q.And(store.ScopePredicate(&q, scope, "n.owner_id"))
 		}
-		rows, err := s.queryIDs(ctx, "SELECT r.id, r.source_id, r.target_id, r.type"+from+q.whereClause(), q.args...)
+		rows, err := s.tx.QueryIDs(ctx, "SELECT r.id, r.source_id, r.target_id, r.type"+from+q.Where(), q.Args()...)
 		if err != nil {
 			return err
 		}
@@ -125,12 +117,12 @@ func (s *cmdbStore) Neighbours(ctx context.Context, ids []int64, dir cmdb.Direct
 		for rows.Next() {
 			var r cmdb.Edge
 			if err := rows.Scan(&r.ID, &r.SourceID, &r.TargetID, &typ); err != nil {
-				return mapError(err)
+				return store.MapError(err)
 			}
 			r.Type = relationType(typ)
 			out = append(out, r)
 		}
-		return mapError(rows.Err())
+		return store.MapError(rows.Err())
 	})
 	return out, err
 }
@@ -162,12 +154,12 @@ func (s *cmdbStore) Summaries(ctx context.Context, ids []int64) ([]cmdb.CISummar
 	for i, id := range ids {
 		at[id] = int32(i)
 	}
-	err := batches(ids, s.tx.idBatch(), func(part []int64) error {
-		q := s.tx.listQuery()
-		rows, err := s.queryIDs(ctx, `SELECT cis.id, cis.key, cis.name, cis.kind, cis.criticality,
+	err := store.Batches(ids, s.tx.IDBatch(), func(part []int64) error {
+		q := s.tx.ListQuery()
+		rows, err := s.tx.QueryIDs(ctx, `SELECT cis.id, cis.key, cis.name, cis.kind, cis.criticality,
 			COALESCE(u.username, ''), COALESCE(g.name, ''), cis.internet_exposed
 			FROM cis LEFT JOIN users u ON u.id = cis.owner_id LEFT JOIN teams g ON g.id = cis.support_group_id
-			WHERE `+s.tx.idIn(&q, "cis.id", part), q.args...)
+			WHERE `+s.tx.IDIn(&q, "cis.id", part), q.Args()...)
 		if err != nil {
 			return err
 		}
@@ -177,14 +169,14 @@ func (s *cmdbStore) Summaries(ctx context.Context, ids []int64) ([]cmdb.CISummar
 			var c cmdb.CISummary
 			var kind sql.RawBytes
 			if err := rows.Scan(&id, &c.Key, &c.Name, &kind, &c.Criticality, &c.Owner, &c.SupportGroup, &c.InternetExposed); err != nil {
-				return mapError(err)
+				return store.MapError(err)
 			}
 			c.Kind = ciKind(kind)
 			if i, ok := at[id]; ok {
 				out[i] = c
 			}
 		}
-		return mapError(rows.Err())
+		return store.MapError(rows.Err())
 	})
 	return out, err
 }

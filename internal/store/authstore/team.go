@@ -1,4 +1,4 @@
-package store
+package authstore
 
 import (
 	"context"
@@ -7,32 +7,33 @@ import (
 
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/errs"
+	"github.com/rampart-itsm/rampart/internal/store"
 )
 
 const authTeamColumns = `teams.id, teams.name, teams.description, teams.email, teams.created_at, teams.updated_at`
 
-// teamScopePredicate is scopePredicate for teams: a principal limited to
+// teamScopePredicate is store.ScopePredicate for teams: a principal limited to
 // their own records sees the teams they are a member of.
-func teamScopePredicate(q *query, sc auth.Scope) string {
+func teamScopePredicate(q *store.Query, sc auth.Scope) string {
 	if sc.None || sc.All {
-		return scopePredicate(q, sc, "teams.id")
+		return store.ScopePredicate(q, sc, "teams.id")
 	}
-	return `EXISTS (SELECT 1 FROM team_members sm WHERE sm.team_id = teams.id AND sm.user_id = ` + q.arg(sc.OwnerID) + `)`
+	return `EXISTS (SELECT 1 FROM team_members sm WHERE sm.team_id = teams.id AND sm.user_id = ` + q.Arg(sc.OwnerID) + `)`
 }
 
 // FindTeams lists teams within scope sc by name.
 func (s *authStore) FindTeams(ctx context.Context, sc auth.Scope) ([]auth.Team, error) {
-	var q query
-	q.and(teamScopePredicate(&q, sc))
-	return s.loadTeams(ctx, sc, q.whereClause()+" ORDER BY teams.name", q.args...)
+	var q store.Query
+	q.And(teamScopePredicate(&q, sc))
+	return s.loadTeams(ctx, sc, q.Where()+" ORDER BY teams.name", q.Args()...)
 }
 
 // FindTeam returns a team by name when it lies within scope sc.
 func (s *authStore) FindTeam(ctx context.Context, sc auth.Scope, name string) (auth.Team, error) {
-	var q query
-	q.and("teams.name = " + q.arg(name))
-	q.and(teamScopePredicate(&q, sc))
-	teams, err := s.loadTeams(ctx, sc, q.whereClause(), q.args...)
+	var q store.Query
+	q.And("teams.name = " + q.Arg(name))
+	q.And(teamScopePredicate(&q, sc))
+	teams, err := s.loadTeams(ctx, sc, q.Where(), q.Args()...)
 	if err != nil {
 		return auth.Team{}, err
 	}
@@ -44,10 +45,10 @@ func (s *authStore) FindTeam(ctx context.Context, sc auth.Scope, name string) (a
 
 // InsertTeam stores a team and its members (by username).
 func (s *authStore) InsertTeam(ctx context.Context, t auth.Team) (auth.Team, error) {
-	err := s.tx.queryRow(ctx, `INSERT INTO teams (name, description, email, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id`,
-		t.Name, t.Description, t.Email, At(s.tx.now)).Scan(&t.ID)
+	err := s.tx.QueryRow(ctx, `INSERT INTO teams (name, description, email, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id`,
+		t.Name, t.Description, t.Email, store.At(s.tx.Now())).Scan(&t.ID)
 	if err != nil {
-		return auth.Team{}, mapError(fmt.Errorf("insert team: %w", err))
+		return auth.Team{}, store.MapError(fmt.Errorf("insert team: %w", err))
 	}
 	if err := s.setTeamMembers(ctx, t.ID, t.Members); err != nil {
 		return auth.Team{}, err
@@ -57,12 +58,12 @@ func (s *authStore) InsertTeam(ctx context.Context, t auth.Team) (auth.Team, err
 
 // UpdateTeam writes description, email and members of t.
 func (s *authStore) UpdateTeam(ctx context.Context, t auth.Team) (auth.Team, error) {
-	res, err := s.tx.exec(ctx, `UPDATE teams SET description = $1, email = $2, updated_at = $3 WHERE id = $4`,
-		t.Description, t.Email, At(s.tx.now), t.ID)
+	res, err := s.tx.Exec(ctx, `UPDATE teams SET description = $1, email = $2, updated_at = $3 WHERE id = $4`,
+		t.Description, t.Email, store.At(s.tx.Now()), t.ID)
 	if err != nil {
 		return auth.Team{}, fmt.Errorf("update team: %w", err)
 	}
-	if authAffected(res) == 0 {
+	if affected(res) == 0 {
 		return auth.Team{}, errs.E(errs.NotFound, "no team named %q", t.Name)
 	}
 	if err := s.setTeamMembers(ctx, t.ID, t.Members); err != nil {
@@ -74,15 +75,15 @@ func (s *authStore) UpdateTeam(ctx context.Context, t auth.Team) (auth.Team, err
 // DeleteTeam removes a team; memberships cascade, CIs lose it as support
 // group. Former members count as updated (their team list changed).
 func (s *authStore) DeleteTeam(ctx context.Context, teamID int64) error {
-	if _, err := s.tx.exec(ctx, `UPDATE users SET updated_at = $1 WHERE id IN (SELECT user_id FROM team_members WHERE team_id = $2)`,
-		At(s.tx.now), teamID); err != nil {
+	if _, err := s.tx.Exec(ctx, `UPDATE users SET updated_at = $1 WHERE id IN (SELECT user_id FROM team_members WHERE team_id = $2)`,
+		store.At(s.tx.Now()), teamID); err != nil {
 		return fmt.Errorf("delete team: %w", err)
 	}
-	res, err := s.tx.exec(ctx, `DELETE FROM teams WHERE id = $1`, teamID)
+	res, err := s.tx.Exec(ctx, `DELETE FROM teams WHERE id = $1`, teamID)
 	if err != nil {
 		return fmt.Errorf("delete team: %w", err)
 	}
-	if authAffected(res) == 0 {
+	if affected(res) == 0 {
 		return errs.E(errs.NotFound, "no team %d", teamID)
 	}
 	return nil
@@ -104,7 +105,7 @@ func (s *authStore) setTeamMembers(ctx context.Context, teamID int64, usernames 
 	for _, id := range have {
 		if !slices.Contains(want, id) {
 			changed = append(changed, id)
-			if _, err := s.tx.exec(ctx, `DELETE FROM team_members WHERE team_id = $1 AND user_id = $2`, teamID, id); err != nil {
+			if _, err := s.tx.Exec(ctx, `DELETE FROM team_members WHERE team_id = $1 AND user_id = $2`, teamID, id); err != nil {
 				return fmt.Errorf("set members: %w", err)
 			}
 		}
@@ -112,7 +113,7 @@ func (s *authStore) setTeamMembers(ctx context.Context, teamID int64, usernames 
 	for _, id := range want {
 		if !slices.Contains(have, id) {
 			changed = append(changed, id)
-			if _, err := s.tx.exec(ctx, `INSERT INTO team_members (team_id, user_id) VALUES ($1, $2)`, teamID, id); err != nil {
+			if _, err := s.tx.Exec(ctx, `INSERT INTO team_members (team_id, user_id) VALUES ($1, $2)`, teamID, id); err != nil {
 				return fmt.Errorf("set members: %w", err)
 			}
 		}
@@ -120,20 +121,20 @@ func (s *authStore) setTeamMembers(ctx context.Context, teamID int64, usernames 
 	if len(changed) == 0 {
 		return nil
 	}
-	var q query
-	now := q.arg(At(s.tx.now))
-	_, err = s.tx.exec(ctx, `UPDATE users SET updated_at = `+now+` WHERE id IN (`+authIn(&q, changed)+`)`, q.args...)
+	var q store.Query
+	now := q.Arg(store.At(s.tx.Now()))
+	_, err = s.tx.Exec(ctx, `UPDATE users SET updated_at = `+now+` WHERE id IN `+store.InList(&q, changed), q.Args()...)
 	return err
 }
 
 func (s *authStore) teamMemberIDs(ctx context.Context, teamID int64) ([]int64, error) {
-	return s.tx.selectIDs(ctx, `SELECT user_id FROM team_members WHERE team_id = $1`, teamID)
+	return s.tx.SelectIDs(ctx, `SELECT user_id FROM team_members WHERE team_id = $1`, teamID)
 }
 
 // loadTeams runs SELECT <team columns> FROM teams <rest> and attaches the
 // members the scope shows (a requester sees only themselves among them).
 func (s *authStore) loadTeams(ctx context.Context, sc auth.Scope, rest string, args ...any) ([]auth.Team, error) {
-	rows, err := s.tx.query(ctx, `SELECT `+authTeamColumns+` FROM teams`+rest, args...)
+	rows, err := s.tx.Query(ctx, `SELECT `+authTeamColumns+` FROM teams`+rest, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find teams: %w", err)
 	}
@@ -141,14 +142,14 @@ func (s *authStore) loadTeams(ctx context.Context, sc auth.Scope, rest string, a
 	teams := []auth.Team{}
 	for rows.Next() {
 		var t auth.Team
-		if err := rows.Scan(&t.ID, &t.Name, &t.Description, &t.Email, scanTime(&t.CreatedAt), scanTime(&t.UpdatedAt)); err != nil {
-			return nil, mapError(fmt.Errorf("scan team: %w", err))
+		if err := rows.Scan(&t.ID, &t.Name, &t.Description, &t.Email, store.ScanTime(&t.CreatedAt), store.ScanTime(&t.UpdatedAt)); err != nil {
+			return nil, store.MapError(fmt.Errorf("scan team: %w", err))
 		}
 		t.Members = []string{}
 		teams = append(teams, t)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, mapError(err)
+		return nil, store.MapError(err)
 	}
 	rows.Close()
 	if len(teams) == 0 {
@@ -160,12 +161,11 @@ func (s *authStore) loadTeams(ctx context.Context, sc auth.Scope, rest string, a
 		byID[teams[i].ID] = &teams[i]
 		ids[i] = teams[i].ID
 	}
-	var q query
-	in := authIn(&q, ids)
-	q.and(`team_members.team_id IN (` + in + `)`)
-	q.and(scopePredicate(&q, sc, "users.id"))
-	mrows, err := s.tx.query(ctx, `SELECT team_members.team_id, users.username FROM team_members JOIN users ON users.id = team_members.user_id`+
-		q.whereClause()+` ORDER BY users.username`, q.args...)
+	var q store.Query
+	q.And(`team_members.team_id IN ` + store.InList(&q, ids))
+	q.And(store.ScopePredicate(&q, sc, "users.id"))
+	mrows, err := s.tx.Query(ctx, `SELECT team_members.team_id, users.username FROM team_members JOIN users ON users.id = team_members.user_id`+
+		q.Where()+` ORDER BY users.username`, q.Args()...)
 	if err != nil {
 		return nil, fmt.Errorf("find members: %w", err)
 	}
@@ -174,9 +174,9 @@ func (s *authStore) loadTeams(ctx context.Context, sc auth.Scope, rest string, a
 		var tid int64
 		var name string
 		if err := mrows.Scan(&tid, &name); err != nil {
-			return nil, mapError(err)
+			return nil, store.MapError(err)
 		}
 		byID[tid].Members = append(byID[tid].Members, name)
 	}
-	return teams, mapError(mrows.Err())
+	return teams, store.MapError(mrows.Err())
 }
