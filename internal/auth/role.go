@@ -28,6 +28,7 @@ const (
 	CIRead      Action = "ci:read"      // read configuration items (scoped: requesters see their own)
 	CIWrite     Action = "ci:write"     // create, update, delete CIs and relationships
 	ImportRun   Action = "import:run"   // run discovery imports
+	ImportRead  Action = "import:read"  // read import reports, which name CIs across the whole CMDB
 	UserRead    Action = "user:read"    // read the user and team directory (scoped: requesters see themselves)
 	UserManage  Action = "user:manage"  // create and change users, teams, roles
 	TokenManage Action = "token:manage" // issue API tokens for any user
@@ -43,9 +44,28 @@ var grants = map[Action][]Role{
 	CIRead:      append(slices.Clone(staff), RoleRequester),
 	CIWrite:     {RoleAdmin, RoleAgent, RoleSecurityAnalyst},
 	ImportRun:   {RoleAdmin, RoleAgent, RoleSecurityAnalyst},
+	ImportRead:  slices.Clone(staff),
 	UserRead:    append(slices.Clone(staff), RoleRequester),
 	UserManage:  {RoleAdmin},
 	TokenManage: {RoleAdmin},
 	AuditRead:   {RoleAdmin, RoleAuditor},
 	JobsAdmin:   {RoleAdmin},
+}
+
+// Valid reports whether a is a known action.
+func (a Action) Valid() bool {
+	_, ok := grants[a]
+	return ok
+}
+
+// Roles lists the roles that may take action a, in AllRoles order: what
+// the API document and the UI tell people, from the same table Can reads.
+func (a Action) Roles() []Role {
+	var out []Role
+	for _, r := range AllRoles {
+		if slices.Contains(grants[a], r) {
+			out = append(out, r)
+		}
+	}
+	return out
 }

@@ -167,11 +167,11 @@ func strictError(rep ImportReport) error {
 }
 
 // FindImports lists import reports newest first, without their rows.
-// Staff may call it (auth.CIRead with an unrestricted CI scope): a report
-// names CIs across the whole CMDB.
+// Requires auth.ImportRead (staff): a report names CIs across the whole
+// CMDB.
 // Errors: Unauthenticated, Forbidden, Invalid (cursor).
 func (s *Service) FindImports(ctx context.Context, p auth.Principal, cursor string, limit int) ([]ImportReport, string, error) {
-	if err := requireAllCIs(p); err != nil {
+	if err := p.Require(auth.ImportRead); err != nil {
 		return nil, "", err
 	}
 	switch {
@@ -198,7 +198,7 @@ func (s *Service) FindImports(ctx context.Context, p auth.Principal, cursor stri
 // FindImport returns one import report with its rows. Same callers as
 // FindImports. Errors: Unauthenticated, Forbidden, NotFound.
 func (s *Service) FindImport(ctx context.Context, p auth.Principal, key string) (ImportReport, error) {
-	if err := requireAllCIs(p); err != nil {
+	if err := p.Require(auth.ImportRead); err != nil {
 		return ImportReport{}, err
 	}
 	var rep ImportReport
@@ -211,16 +211,6 @@ func (s *Service) FindImport(ctx context.Context, p auth.Principal, key string) 
 		return err
 	})
 	return rep, err
-}
-
-func requireAllCIs(p auth.Principal) error {
-	if err := p.Require(auth.CIRead); err != nil {
-		return err
-	}
-	if !auth.CIScope(p).All {
-		return errs.E(errs.Forbidden, "import reports are visible to staff only")
-	}
-	return nil
 }
 
 func contains(list []string, s string) bool {

@@ -45,6 +45,7 @@ func New(d Deps) http.Handler {
 	}
 	a.metrics = newMetrics(d.Registry)
 	a.routes = a.table()
+	checkTable(a.routes)
 	for _, rt := range a.routes {
 		p := rt.pattern()
 		a.patterns[p] = true

@@ -16,12 +16,12 @@ import (
 const NDJSONContentType = "application/x-ndjson"
 
 var auditFilterParams = append([]param{
-	{name: "kind", typ: "string", desc: "record kind: ci, relation, user, team, token, import"},
-	{name: "key", typ: "string", desc: "record key or name"},
-	{name: "actor", typ: "string", desc: "username that made the change"},
-	{name: "action", typ: "string", desc: "create, update, delete, …"},
-	{name: "since", typ: "string", format: "date-time", desc: "at or after this time"},
-	{name: "until", typ: "string", format: "date-time", desc: "before this time"},
+	{name: "kind", typ: "string", desc: "only entries about this record kind: ci, relation, user, team, token, import, job"},
+	{name: "key", typ: "string", desc: "only entries about this record, by key or name, exact (CI-314, alice, NOC)"},
+	{name: "actor", typ: "string", desc: "only changes made by this username (exact); system for Rampart's own work"},
+	{name: "action", typ: "string", desc: "only this action: create, update, delete, or a verb such as revoke or retry"},
+	{name: "since", typ: "string", format: "date-time", desc: "only entries at or after this RFC 3339 time (inclusive)"},
+	{name: "until", typ: "string", format: "date-time", desc: "only entries before this RFC 3339 time (exclusive), so consecutive windows never overlap"},
 }, pageParams...)
 
 // listAudit: GET /api/v1/audit. A JSON page, newest first; or, when the

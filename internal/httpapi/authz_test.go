@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -279,5 +280,74 @@ func TestSessionCookieNeedsCSRF(t *testing.T) {
 		}
 		// A bogus cookie is a 401, not anonymous access.
 		e.must(req{method: "GET", path: "/api/v1/me", headers: map[string]string{"Cookie": "rampart_session=nope"}}, 401)
+	})
+}
+
+// The roles the document names for each operation (from its permission)
+// are exactly the roles the matrix lets through: the document cannot
+// promise or deny access the services decide otherwise.
+func TestDocumentedAccessMatchesMatrix(t *testing.T) {
+	table := map[string]access{}
+	for _, a := range accessTable() {
+		table[a.pattern] = a
+	}
+	for _, rt := range testRoutes() {
+		a, ok := table[rt.pattern()]
+		if !ok {
+			continue // TestAuthorisationMatrix reports it
+		}
+		for _, role := range allRoles {
+			_, allowed := a.allow[role]
+			var documented bool
+			switch {
+			case rt.public:
+				documented = true
+			case role == asAnonymous:
+				documented = false
+			case rt.doc.perm == "":
+				documented = true
+			default:
+				documented = slices.Contains(rt.doc.perm.Roles(), auth.Role(role))
+			}
+			if allowed != documented {
+				t.Errorf("%s as %s: the document says allowed=%v (%s), the matrix allowed=%v", rt.pattern(), role, documented, rt.who(), allowed)
+			}
+		}
+	}
+}
+
+// A route the document could not describe stops the server from starting.
+func TestRouteTableNeedsDocumentation(t *testing.T) {
+	good := route{method: "GET", path: "/api/v1/x", doc: op{id: "x", tag: "meta", summary: "X", desc: "What x is."}}
+	cases := []struct {
+		name  string
+		spoil func(*route)
+	}{
+		{"no summary", func(r *route) { r.doc.summary = "" }},
+		{"no description", func(r *route) { r.doc.desc = "" }},
+		{"no tag", func(r *route) { r.doc.tag = "" }},
+		{"no id", func(r *route) { r.doc.id = "" }},
+		{"unknown permission", func(r *route) { r.doc.perm = "ci:wirte" }},
+	}
+	checkTable([]route{good})
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			bad := good
+			c.spoil(&bad)
+			defer func() {
+				if recover() == nil {
+					t.Error("checkTable accepted the route")
+				}
+			}()
+			checkTable([]route{bad})
+		})
+	}
+	t.Run("repeated id", func(t *testing.T) {
+		defer func() {
+			if recover() == nil {
+				t.Error("checkTable accepted two routes with one id")
+			}
+		}()
+		checkTable([]route{good, good})
 	})
 }

@@ -11,16 +11,16 @@ import (
 )
 
 var ciFilterParams = append([]param{
-	{name: "q", typ: "string", desc: "name prefix (any case), exact key, or identifier prefix (IP, hostname, MAC…)"},
-	{name: "kind", typ: "string", enum: kindNames(), desc: "CI kind"},
-	{name: "environment", typ: "string", desc: "environment, e.g. production"},
-	{name: "owner", typ: "string", desc: "owner's username"},
-	{name: "support_group", typ: "string", desc: "support group (team name)"},
-	{name: "tag", typ: "string", desc: "carries this tag"},
-	{name: "lifecycle_status", typ: "string", enum: cmdb.LifecycleStatuses, desc: "lifecycle status"},
-	{name: "min_criticality", typ: "integer", desc: "business criticality at least this (1-5)"},
-	{name: "internet_exposed", typ: "boolean", desc: "internet-exposed or not"},
-	{name: "updated_since", typ: "string", format: "date-time", desc: "changed at or after this time (incremental sync)"},
+	{name: "q", typ: "string", desc: "search: the start of the name (any case), an exact key such as CI-314, or the start of an identifier (IP, host name, FQDN, MAC, serial, cloud id)"},
+	{name: "kind", typ: "string", enum: kindNames(), desc: "only CIs of this kind"},
+	{name: "environment", typ: "string", desc: "only CIs in this environment, any case, e.g. production"},
+	{name: "owner", typ: "string", desc: "only CIs owned by this username (exact)"},
+	{name: "support_group", typ: "string", desc: "only CIs supported by this team (exact name)"},
+	{name: "tag", typ: "string", desc: "only CIs carrying this tag (exact)"},
+	{name: "lifecycle_status", typ: "string", enum: cmdb.LifecycleStatuses, desc: "only CIs in this lifecycle status"},
+	{name: "min_criticality", typ: "integer", desc: "only CIs with business criticality at least this, 1 to 5"},
+	{name: "internet_exposed", typ: "boolean", desc: "true: only internet-exposed CIs; false: only internal ones"},
+	{name: "updated_since", typ: "string", format: "date-time", desc: "only CIs changed at or after this RFC 3339 time, for incremental sync"},
 }, pageParams...)
 
 func kindNames() []string {

@@ -23,11 +23,11 @@ func docShape(path string) string { return templateRe.ReplaceAllString(path, "{}
 
 // paramDesc explains path parameters.
 var paramDesc = map[string]string{
-	"key":      "record key, e.g. CI-314 or IMP-7",
-	"id":       "numeric id",
-	"format":   "import format: nmap, csv or json",
-	"username": "username",
-	"name":     "team name",
+	"key":      "the record's key in any case: CI-314 for a CI, IMP-7 for an import",
+	"id":       "numeric id as the list of these records shows it",
+	"format":   "nmap (XML from nmap -oX), csv or json; docs/import-formats.md describes each",
+	"username": "the account's sign-in name, e.g. alice",
+	"name":     "the team's name, e.g. NOC",
 }
 
 func mustOpenAPI(routes []route) []byte {
@@ -113,6 +113,7 @@ func operation(rt route, names []string) obj {
 	o := obj{
 		"operationId": rt.doc.id,
 		"summary":     rt.doc.summary,
+		"description": rt.doc.desc + "\n\n" + rt.who(),
 		"tags":        []string{rt.doc.tag},
 		"responses":   responses(rt),
 	}

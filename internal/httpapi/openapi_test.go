@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"unicode"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -204,4 +207,99 @@ func short(v any) string {
 		s = s[:600] + "…"
 	}
 	return s
+}
+
+// The document is the API's manual: every operation has a summary and a
+// description (which names who may call it), and every parameter,
+// component schema and property says something beyond its own name. A $ref
+// property is described by the schema it points to.
+func TestDocumentDescribesEverything(t *testing.T) {
+	var doc struct {
+		Paths      map[string]map[string]json.RawMessage `json:"paths"`
+		Components struct {
+			Schemas map[string]json.RawMessage `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(mustOpenAPI(testRoutes()), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var missing []string
+	check := func(where, name string, node map[string]any) {
+		if _, isRef := node["$ref"]; isRef {
+			return
+		}
+		if problem := describes(name, node["description"]); problem != "" {
+			missing = append(missing, where+": "+problem)
+		}
+	}
+	ops := 0
+	for path, item := range doc.Paths {
+		for method, raw := range item {
+			var o struct {
+				Summary     string           `json:"summary"`
+				Description string           `json:"description"`
+				Parameters  []map[string]any `json:"parameters"`
+			}
+			if err := json.Unmarshal(raw, &o); err != nil {
+				t.Fatal(err)
+			}
+			ops++
+			where := strings.ToUpper(method) + " " + path
+			if o.Summary == "" || o.Description == "" || o.Summary == o.Description {
+				missing = append(missing, where+": needs a summary and a different, longer description")
+			}
+			if !strings.Contains(o.Description, "may call it") && !strings.Contains(o.Description, "held by the roles") {
+				missing = append(missing, where+": description does not say who may call it")
+			}
+			for _, p := range o.Parameters {
+				name, _ := p["name"].(string)
+				check(where+" parameter "+name, name, p)
+			}
+		}
+	}
+	if ops != len(testRoutes()) {
+		t.Errorf("walked %d operations, the table has %d routes", ops, len(testRoutes()))
+	}
+	var walk func(where string, node map[string]any)
+	walk = func(where string, node map[string]any) {
+		props, _ := node["properties"].(map[string]any)
+		for name, p := range props {
+			pm, _ := p.(map[string]any)
+			check(where+"."+name, name, pm)
+			walk(where+"."+name, pm)
+		}
+		if items, ok := node["items"].(map[string]any); ok {
+			walk(where+"[]", items)
+		}
+	}
+	for name, raw := range doc.Components.Schemas {
+		var s map[string]any
+		if err := json.Unmarshal(raw, &s); err != nil {
+			t.Fatal(err)
+		}
+		check("schema "+name, name, s)
+		walk(name, s)
+	}
+	slices.Sort(missing)
+	for _, m := range missing {
+		t.Error(m)
+	}
+}
+
+// describes returns why desc does not describe the named thing, or "".
+func describes(name string, desc any) string {
+	d, _ := desc.(string)
+	words := strings.FieldsFunc(strings.ToLower(d), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	own := strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return r == '_' || r == '-' })
+	switch {
+	case d == "":
+		return "no description"
+	case len(words) < 2:
+		return "description " + strconv.Quote(d) + " is a single word"
+	case slices.Equal(words, own):
+		return "description " + strconv.Quote(d) + " only restates the name"
+	}
+	return ""
 }

@@ -3,6 +3,8 @@ package httpapi
 import (
 	"net/http"
 	"strings"
+
+	"github.com/rampart-itsm/rampart/internal/auth"
 )
 
 // handlerFunc is a route handler: it writes the success answer itself and
@@ -22,16 +24,23 @@ type route struct {
 
 func (rt route) pattern() string { return rt.method + " " + rt.path }
 
-// op documents an operation for the OpenAPI document.
+// op documents an operation for the OpenAPI document. summary and desc
+// are required (New panics without them): desc says what a caller needs
+// beyond the summary, such as defaults, side effects and what is refused.
 type op struct {
 	id, summary, tag string
-	query            []param
-	body             string // request body schema name, "" for none
-	status           int    // success status; 200 when zero
-	resp             string // success body schema name, "" for an empty answer
-	ndjson           string // schema of each line when Accept: application/x-ndjson
-	ifMatch          bool   // honours If-Match for optimistic concurrency
-	etag             bool   // answers with an ETag
+	desc             string
+	// perm is the permission the service checks; "" for any signed-in
+	// caller. The document names the roles holding it, and the
+	// authorisation test holds that list against what the roles get.
+	perm    auth.Action
+	query   []param
+	body    string // request body schema name, "" for none
+	status  int    // success status; 200 when zero
+	resp    string // success body schema name, "" for an empty answer
+	ndjson  string // schema of each line when Accept: application/x-ndjson
+	ifMatch bool   // honours If-Match for optimistic concurrency
+	etag    bool   // answers with an ETag
 }
 
 // param documents a query parameter.
@@ -48,6 +57,38 @@ func (o op) successStatus() int {
 	return o.status
 }
 
+// who says in words who may call the route, from the permission table.
+func (rt route) who() string {
+	switch {
+	case rt.public:
+		return "Anyone may call it, without credentials."
+	case rt.doc.perm == "":
+		return "Any signed-in user may call it."
+	}
+	roles := rt.doc.perm.Roles()
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = string(r)
+	}
+	return "Needs permission " + string(rt.doc.perm) + ", held by the roles " + strings.Join(names, ", ") + "."
+}
+
+// checkTable panics on a route the document could not describe.
+func checkTable(routes []route) {
+	ids := map[string]bool{}
+	for _, rt := range routes {
+		switch {
+		case rt.doc.id == "" || ids[rt.doc.id]:
+			panic("httpapi: " + rt.pattern() + ": missing or repeated operation id " + rt.doc.id)
+		case rt.doc.summary == "" || rt.doc.desc == "" || rt.doc.tag == "":
+			panic("httpapi: " + rt.pattern() + ": every route needs a summary, a description and a tag")
+		case rt.doc.perm != "" && !rt.doc.perm.Valid():
+			panic("httpapi: " + rt.pattern() + ": unknown permission " + string(rt.doc.perm))
+		}
+		ids[rt.doc.id] = true
+	}
+}
+
 // table lists every route the API serves. The job routes exist only when
 // a jobs service was given.
 func (a *api) table() []route {
@@ -57,78 +98,162 @@ func (a *api) table() []route {
 	)
 	rs := []route{
 		{method: get, path: "/api/v1/openapi.json", h: a.getOpenAPI, public: true,
-			doc: op{id: "getOpenAPI", tag: "meta", summary: "This OpenAPI document", resp: "OpenAPIDocument"}},
+			doc: op{id: "getOpenAPI", tag: "meta", summary: "This OpenAPI document", resp: "OpenAPIDocument",
+				desc: "The contract of this API as an OpenAPI 3.0 document, generated from the same route table that serves " +
+					"the requests, so it lists exactly what this server answers. Shared caches may keep it for 5 minutes."}},
 		{method: get, path: "/api/v1/me", h: a.getMe,
-			doc: op{id: "getMe", tag: "users", summary: "The caller's own user record", resp: "User"}},
+			doc: op{id: "getMe", tag: "users", summary: "The caller's own user record", resp: "User",
+				desc: "Your user record: username, roles, teams, and whether you must change your password first. " +
+					"Scripts use it to check which account a token acts as."}},
 
 		{method: get, path: "/api/v1/cis", h: a.listCIs,
-			doc: op{id: "listCIs", tag: "cmdb", summary: "List and search configuration items", query: ciFilterParams, resp: "CIPage"}},
+			doc: op{id: "listCIs", tag: "cmdb", summary: "List and search configuration items", query: ciFilterParams, resp: "CIPage", perm: auth.CIRead,
+				desc: "CIs matching every filter given, ordered by name then key, one page at a time: pass next_cursor " +
+					"back as cursor until it is absent. total counts the matches in all pages. Requesters see and count " +
+					"only the CIs they own. For incremental sync, page through updated_since=<time of your last sync>."}},
 		{method: post, path: "/api/v1/cis", h: a.createCI,
-			doc: op{id: "createCI", tag: "cmdb", summary: "Create a configuration item", body: "CIInput", status: created, resp: "CI", etag: true}},
+			doc: op{id: "createCI", tag: "cmdb", summary: "Create a configuration item", body: "CIInput", status: created, resp: "CI", etag: true, perm: auth.CIWrite,
+				desc: "Creates one CI and answers with it, its new key (CI-n) in Location and its version in ETag. " +
+					"Absent fields get the defaults: business_criticality 3, data_classification internal, lifecycle_status " +
+					"operational. owner must name an existing user and support_group an existing team; an identifier that " +
+					"already belongs to another CI is refused (409) naming that CI. The creation is written to the audit log. " +
+					"To add assets that may already exist, use POST /api/v1/cis/bulk, which matches them by identifier."}},
 		{method: post, path: "/api/v1/cis/bulk", h: a.bulkCIs, upload: true,
-			doc: op{id: "bulkCIs", tag: "cmdb", summary: "Create or update many CIs with import reconciliation (a JSON array in the JSON import format)", body: "CIBulk", query: strictParams, status: created, resp: "ImportReport"}},
+			doc: op{id: "bulkCIs", tag: "cmdb", summary: "Create or update many CIs with import reconciliation (a JSON array in the JSON import format)", body: "CIBulk", query: strictParams, status: created, resp: "ImportReport", perm: auth.ImportRun,
+				desc: "Reconciles each element (the JSON import format, docs/import-formats.md) with the CMDB by its " +
+					"identifiers: no match creates a CI, one match updates it (identifiers and tags are added, attributes " +
+					"merged), several matches reject the element as a conflict. The whole array is one import with a stored " +
+					"report (IMP-n) listing each element's outcome; sending the same array twice changes nothing the second " +
+					"time. Body up to 64 MiB."}},
 		{method: get, path: "/api/v1/cis/{key}", h: a.getCI,
-			doc: op{id: "getCI", tag: "cmdb", summary: "One configuration item", resp: "CI", etag: true}},
+			doc: op{id: "getCI", tag: "cmdb", summary: "One configuration item", resp: "CI", etag: true, perm: auth.CIRead,
+				desc: "The CI with this key (any case: ci-314 finds CI-314); ETag carries its version for a later PATCH. " +
+					"A CI the caller may not see answers 404, exactly like one that does not exist."}},
 		{method: patch, path: "/api/v1/cis/{key}", h: a.patchCI,
-			doc: op{id: "updateCI", tag: "cmdb", summary: "Change some fields of a CI (absent or null fields stay as they are)", body: "CIPatch", resp: "CI", ifMatch: true, etag: true}},
+			doc: op{id: "updateCI", tag: "cmdb", summary: "Change some fields of a CI (absent or null fields stay as they are)", body: "CIPatch", resp: "CI", ifMatch: true, etag: true, perm: auth.CIWrite,
+				desc: "Merge-style update: a field given replaces the stored value (tags, identifiers and attributes as a " +
+					"whole), an absent or null field keeps it. Send the version you read, as If-Match or in the body, and " +
+					"the update is refused when someone changed the CI since, instead of overwriting their change. " +
+					"Answers with the updated CI; the audit log records the fields that changed."}},
 		{method: del, path: "/api/v1/cis/{key}", h: a.deleteCI,
-			doc: op{id: "deleteCI", tag: "cmdb", summary: "Delete a CI and its relationships", status: gone}},
+			doc: op{id: "deleteCI", tag: "cmdb", summary: "Delete a CI and its relationships", status: gone, perm: auth.CIWrite,
+				desc: "Deletes the CI with its identifiers and every relationship to or from it, in one transaction. " +
+					"The audit log keeps the CI's last state and one entry per removed relationship."}},
 		{method: get, path: "/api/v1/cis/{key}/relations", h: a.listRelations,
-			doc: op{id: "listRelations", tag: "cmdb", summary: "Relationships of a CI, both directions", resp: "RelationList"}},
+			doc: op{id: "listRelations", tag: "cmdb", summary: "Relationships of a CI, both directions", resp: "RelationList", perm: auth.CIRead,
+				desc: "Every relationship in which the CI is the source or the target, in one list (not paged). " +
+					"Relationships whose other CI the caller may not see are left out."}},
 		{method: get, path: "/api/v1/cis/{key}/impact", h: a.getImpact,
-			doc: op{id: "getImpact", tag: "cmdb", summary: "Impact analysis: what depends on this CI (downstream) or what it is built on (upstream)", query: impactParams, resp: "Impact"}},
+			doc: op{id: "getImpact", tag: "cmdb", summary: "Impact analysis: what depends on this CI (downstream) or what it is built on (upstream)", query: impactParams, resp: "Impact", perm: auth.CIRead,
+				desc: "Walks the relationship graph breadth-first from the CI. downstream (default) finds everything that " +
+					"needs it, directly or through others: what is affected if it fails. upstream finds what it runs on, " +
+					"depends on or is hosted on. The walk passes only through CIs the caller may see and stops at depth " +
+					"hops or 10,000 CIs, setting truncated when more were reachable."}},
 		{method: post, path: "/api/v1/relations", h: a.createRelation,
-			doc: op{id: "createRelation", tag: "cmdb", summary: "Add a relationship between two CIs", body: "RelationInput", status: created, resp: "Relation"}},
+			doc: op{id: "createRelation", tag: "cmdb", summary: "Add a relationship between two CIs", body: "RelationInput", status: created, resp: "Relation", perm: auth.CIWrite,
+				desc: "Adds \"source type target\", read as \"the source needs the target\" (web-01 runs_on vm-host-3), so " +
+					"impact flows from target to source. Both CIs must exist and be visible to the caller (422 naming " +
+					"the field otherwise); a CI related to itself is refused, and the same typed relationship twice is 409."}},
 		{method: del, path: "/api/v1/relations/{id}", h: a.deleteRelation,
-			doc: op{id: "deleteRelation", tag: "cmdb", summary: "Remove a relationship", status: gone}},
+			doc: op{id: "deleteRelation", tag: "cmdb", summary: "Remove a relationship", status: gone, perm: auth.CIWrite,
+				desc: "Removes one relationship by the id listed in GET /api/v1/cis/{key}/relations. Both CIs stay; " +
+					"the audit log records the removal."}},
 
 		{method: post, path: "/api/v1/imports/{format}", h: a.runImport, upload: true,
-			doc: op{id: "runImport", tag: "imports", summary: "Import a discovery file (nmap XML, CSV or JSON), raw body or multipart field \"file\"", body: "Upload", query: importParams, status: created, resp: "ImportReport"}},
+			doc: op{id: "runImport", tag: "imports", summary: "Import a discovery file (nmap XML, CSV or JSON), raw body or multipart field \"file\"", body: "Upload", query: importParams, status: created, resp: "ImportReport", perm: auth.ImportRun,
+				desc: "Send the file (up to 64 MiB) as the raw body, or as the field \"file\" of a multipart form. It is " +
+					"read completely first: a file that cannot be read (malformed or truncated, XML with entities, an " +
+					"unknown CSV column) imports nothing and answers 400 naming the line. Each row is then matched to " +
+					"CIs by identifiers like POST /api/v1/cis/bulk, in one transaction; rows with bad values are rejected " +
+					"and listed with their errors while the others apply. Columns and fields: docs/import-formats.md."}},
 		{method: get, path: "/api/v1/imports", h: a.listImports,
-			doc: op{id: "listImports", tag: "imports", summary: "Past imports, newest first (rows omitted)", query: pageParams, resp: "ImportPage"}},
+			doc: op{id: "listImports", tag: "imports", summary: "Past imports, newest first (rows omitted)", query: pageParams, resp: "ImportPage", perm: auth.ImportRead,
+				desc: "Import reports with their counts, newest first, paged by cursor without a total. Row detail is " +
+					"left out; GET /api/v1/imports/{key} has it. Staff only, since a report names CIs across the whole CMDB."}},
 		{method: get, path: "/api/v1/imports/{key}", h: a.getImport,
-			doc: op{id: "getImport", tag: "imports", summary: "One import report with its rows", resp: "ImportReport"}},
+			doc: op{id: "getImport", tag: "imports", summary: "One import report with its rows", resp: "ImportReport", perm: auth.ImportRead,
+				desc: "The report of one import (IMP-n, any case): who ran it, when, the counts, and every row with its " +
+					"outcome, the CI it created or updated, and the errors of rejected rows."}},
 
 		{method: get, path: "/api/v1/users", h: a.listUsers,
-			doc: op{id: "listUsers", tag: "users", summary: "List users (requesters see only themselves)", query: userFilterParams, resp: "UserPage"}},
+			doc: op{id: "listUsers", tag: "users", summary: "List users (requesters see only themselves)", query: userFilterParams, resp: "UserPage", perm: auth.UserRead,
+				desc: "Users matching every filter given, ordered by username, paged by cursor with a total. " +
+					"Staff see the whole directory so they can assign work; requesters see and count only themselves."}},
 		{method: post, path: "/api/v1/users", h: a.createUser,
-			doc: op{id: "createUser", tag: "users", summary: "Create a user", body: "UserInput", status: created, resp: "User"}},
+			doc: op{id: "createUser", tag: "users", summary: "Create a user", body: "UserInput", status: created, resp: "User", perm: auth.UserManage,
+				desc: "Creates an account with at least one role and a password (at least 12 characters, not the " +
+					"username). The username is stored lower-case; a taken one is 409, unknown teams are 422. " +
+					"Recorded in the audit log without the password."}},
 		{method: get, path: "/api/v1/users/{username}", h: a.getUser,
-			doc: op{id: "getUser", tag: "users", summary: "One user", resp: "User"}},
+			doc: op{id: "getUser", tag: "users", summary: "One user", resp: "User", perm: auth.UserRead,
+				desc: "The user with this username. Requesters get 404 for anyone but themselves."}},
 		{method: patch, path: "/api/v1/users/{username}", h: a.patchUser,
-			doc: op{id: "updateUser", tag: "users", summary: "Change a user", body: "UserPatch", resp: "User"}},
+			doc: op{id: "updateUser", tag: "users", summary: "Change a user", body: "UserPatch", resp: "User", perm: auth.UserManage,
+				desc: "A field given replaces the stored value (roles and teams as whole lists); absent or null keeps it. " +
+					"A password set here is a reset: the user must change it at next sign-in and their sessions end. " +
+					"disabled=true ends their sessions and refuses their tokens. A change that would leave no enabled " +
+					"admin is refused (409)."}},
 		{method: del, path: "/api/v1/users/{username}", h: a.deleteUser,
-			doc: op{id: "deleteUser", tag: "users", summary: "Delete a user", status: gone}},
+			doc: op{id: "deleteUser", tag: "users", summary: "Delete a user", status: gone, perm: auth.UserManage,
+				desc: "Deletes the account with its sessions, tokens and team memberships; CIs it owned become unowned. " +
+					"Deleting yourself or the last enabled admin is refused (409). To keep the history of who did what, " +
+					"prefer disabling (PATCH disabled=true)."}},
 
 		{method: get, path: "/api/v1/teams", h: a.listTeams,
-			doc: op{id: "listTeams", tag: "users", summary: "List teams", resp: "TeamList"}},
+			doc: op{id: "listTeams", tag: "users", summary: "List teams", resp: "TeamList", perm: auth.UserRead,
+				desc: "Every team with its members, ordered by name (not paged). Requesters see only the teams they " +
+					"belong to, and of the members only themselves."}},
 		{method: post, path: "/api/v1/teams", h: a.createTeam,
-			doc: op{id: "createTeam", tag: "users", summary: "Create a team", body: "TeamInput", status: created, resp: "Team"}},
+			doc: op{id: "createTeam", tag: "users", summary: "Create a team", body: "TeamInput", status: created, resp: "Team", perm: auth.UserManage,
+				desc: "Creates an assignment group; CIs name it as their support_group. Members are usernames that must " +
+					"exist. A taken name is 409."}},
 		{method: get, path: "/api/v1/teams/{name}", h: a.getTeam,
-			doc: op{id: "getTeam", tag: "users", summary: "One team", resp: "Team"}},
+			doc: op{id: "getTeam", tag: "users", summary: "One team", resp: "Team", perm: auth.UserRead,
+				desc: "The team with this name and its members. A team the caller may not see answers 404."}},
 		{method: patch, path: "/api/v1/teams/{name}", h: a.patchTeam,
-			doc: op{id: "updateTeam", tag: "users", summary: "Change a team", body: "TeamPatch", resp: "Team"}},
+			doc: op{id: "updateTeam", tag: "users", summary: "Change a team", body: "TeamPatch", resp: "Team", perm: auth.UserManage,
+				desc: "A field given replaces the stored value (members as a whole list); absent or null keeps it. " +
+					"The name cannot change."}},
 		{method: del, path: "/api/v1/teams/{name}", h: a.deleteTeam,
-			doc: op{id: "deleteTeam", tag: "users", summary: "Delete a team", status: gone}},
+			doc: op{id: "deleteTeam", tag: "users", summary: "Delete a team", status: gone, perm: auth.UserManage,
+				desc: "Deletes the team; CIs it supported keep no support group. Users stay."}},
 
 		{method: get, path: "/api/v1/tokens", h: a.listTokens,
-			doc: op{id: "listTokens", tag: "tokens", summary: "API tokens: your own, or ?user= for an admin", query: []param{{name: "user", typ: "string", desc: "username whose tokens to list (admins)"}}, resp: "TokenList"}},
+			doc: op{id: "listTokens", tag: "tokens", summary: "API tokens: your own, or ?user= for an admin", query: []param{{name: "user", typ: "string", desc: "username whose tokens to list; another user's need token:manage (admin). Default: yours"}}, resp: "TokenList",
+				desc: "Tokens newest first, revoked and expired ones included, without their secrets. Your own; listing " +
+					"another user's needs token:manage (admin)."}},
 		{method: post, path: "/api/v1/tokens", h: a.createToken,
-			doc: op{id: "createToken", tag: "tokens", summary: "Issue an API token; the secret is in this answer only", body: "TokenInput", status: created, resp: "NewToken"}},
+			doc: op{id: "createToken", tag: "tokens", summary: "Issue an API token; the secret is in this answer only", body: "TokenInput", status: created, resp: "NewToken",
+				desc: "Issues a token for yourself, or with user for someone else (token:manage, admin). The secret in " +
+					"token is shown in this answer only and stored as a hash: keep it. Send it as Authorization: Bearer " +
+					"TOKEN; it acts with the roles of its user. Recorded in the audit log without the secret."}},
 		{method: del, path: "/api/v1/tokens/{id}", h: a.deleteToken,
-			doc: op{id: "revokeToken", tag: "tokens", summary: "Revoke an API token", status: gone}},
+			doc: op{id: "revokeToken", tag: "tokens", summary: "Revoke an API token", status: gone,
+				desc: "Revokes the token at once: requests with it answer 401 from then on. Revoking a revoked token " +
+					"does nothing. Your own tokens; anyone's with token:manage (admin)."}},
 
 		{method: get, path: "/api/v1/audit", h: a.listAudit,
-			doc: op{id: "listAudit", tag: "audit", summary: "Audit entries, newest first; with Accept: application/x-ndjson every matching entry, oldest first, as JSON lines", query: auditFilterParams, resp: "AuditPage", ndjson: "AuditEntry"}},
+			doc: op{id: "listAudit", tag: "audit", summary: "Audit entries, newest first; with Accept: application/x-ndjson every matching entry, oldest first, as JSON lines", query: auditFilterParams, resp: "AuditPage", ndjson: "AuditEntry", perm: auth.AuditRead,
+				desc: "Entries matching every filter given, newest first, paged by cursor with a total. With " +
+					"Accept: application/x-ndjson the answer is instead every matching entry, oldest first, one JSON " +
+					"object per line, streamed without a page limit (cursor and limit are ignored): the export for a SIEM " +
+					"or an archive."}},
 		{method: get, path: "/api/v1/audit/verify", h: a.verifyAudit,
-			doc: op{id: "verifyAudit", tag: "audit", summary: "Verify the audit hash chain", resp: "AuditVerification"}},
+			doc: op{id: "verifyAudit", tag: "audit", summary: "Verify the audit hash chain", resp: "AuditVerification", perm: auth.AuditRead,
+				desc: "Recomputes the hash of every entry and its link to the one before. A broken chain is a finding, " +
+					"not a failed request: 200 with ok=false, the first entry that does not hold and why. Takes time in " +
+					"proportion to the size of the log."}},
 	}
 	if a.d.Jobs != nil {
 		rs = append(rs,
 			route{method: get, path: "/api/v1/jobs", h: a.listJobs,
-				doc: op{id: "listJobs", tag: "jobs", summary: "Background jobs by status (dead: failed for good)", query: jobParams, resp: "JobList"}},
+				doc: op{id: "listJobs", tag: "jobs", summary: "Background jobs by status (dead: failed for good)", query: jobParams, resp: "JobList", perm: auth.JobsAdmin,
+					desc: "Jobs of one status, newest first, at most limit of them (no cursor). The default, dead, lists " +
+						"jobs whose every attempt failed: they are never dropped silently and wait here to be retried."}},
 			route{method: post, path: "/api/v1/jobs/{id}/retry", h: a.retryJob,
-				doc: op{id: "retryJob", tag: "jobs", summary: "Queue a dead job again", resp: "Job"}},
+				doc: op{id: "retryJob", tag: "jobs", summary: "Queue a dead job again", resp: "Job", perm: auth.JobsAdmin,
+					desc: "Sends a dead job back to its queue, due now with its attempts reset, and records who did it " +
+						"in the audit log. A job that is not dead is 409."}},
 		)
 	}
 	return rs
@@ -148,21 +273,21 @@ func pathParams(path string) []string {
 // Query parameters shared by several routes.
 var (
 	pageParams = []param{
-		{name: "cursor", typ: "string", desc: "next_cursor of the previous page"},
+		{name: "cursor", typ: "string", desc: "next_cursor of the previous page, with the same filters; absent for the first page"},
 		{name: "limit", typ: "integer", desc: "page size, 1 to 500 (default 50)"},
 	}
 	strictParams = []param{
-		{name: "strict", typ: "boolean", desc: "reject the whole import when any row is rejected"},
+		{name: "strict", typ: "boolean", desc: "true: apply nothing when any row is rejected, and answer 422 with the report of the rejected rows. Default false: apply the good rows"},
 	}
 	importParams = append([]param{
-		{name: "filename", typ: "string", desc: "name recorded with the import when the body is a raw file"},
+		{name: "filename", typ: "string", desc: "file name recorded in the report when the body is the raw file (a multipart upload carries its own)"},
 	}, strictParams...)
 	impactParams = []param{
 		{name: "direction", typ: "string", enum: []string{"downstream", "upstream"}, desc: "downstream (default): what is affected if this CI fails; upstream: what it is built on"},
-		{name: "depth", typ: "integer", desc: "maximum number of hops"},
+		{name: "depth", typ: "integer", desc: "how many relationship hops to follow, 1 to 50 (default 10)"},
 	}
 	jobParams = []param{
-		{name: "status", typ: "string", enum: []string{"queued", "running", "done", "dead"}, desc: "job status (default dead)"},
-		{name: "limit", typ: "integer", desc: "at most this many, 1 to 500 (default 50)"},
+		{name: "status", typ: "string", enum: []string{"queued", "running", "done", "dead"}, desc: "only jobs in this status (default dead: failed every attempt)"},
+		{name: "limit", typ: "integer", desc: "at most this many jobs, 1 to 500 (default 50)"},
 	}
 )

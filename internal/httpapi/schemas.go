@@ -23,7 +23,9 @@ func timestamp(desc string) obj {
 	return obj{"type": "string", "format": "date-time", "description": desc}
 }
 
-func array(items obj) obj { return obj{"type": "array", "items": items} }
+func array(desc string, items obj) obj {
+	return obj{"type": "array", "description": desc, "items": items}
+}
 
 // nullable marks a value the server may send as null (an empty Go slice).
 func nullable(s obj) obj {
@@ -50,17 +52,23 @@ func freeform(desc string) obj {
 }
 
 func pageOf(desc, item string, withTotal bool) obj {
-	props := obj{"items": array(ref(item)), "next_cursor": str("pass as ?cursor= for the next page; absent on the last page")}
+	props := obj{
+		"items":       array("this page's "+item+" records, in the list's order", ref(item)),
+		"next_cursor": str("opaque; pass as ?cursor= (with the same filters) for the next page. Absent on the last page"),
+	}
 	req := []string{"items"}
 	if withTotal {
-		props["total"] = integer("number of matching records in all pages")
+		props["total"] = integer("how many records match the filters in all pages, not only this one")
 		req = append(req, "total")
 	}
 	return object(desc, req, props)
 }
 
 func listOfSchema(desc, item string) obj {
-	return object(desc, []string{"items", "total"}, obj{"items": array(ref(item)), "total": integer("number of items")})
+	return object(desc, []string{"items", "total"}, obj{
+		"items": array("every "+item+" record, in the list's order", ref(item)),
+		"total": integer("number of items (the list is never paged)"),
+	})
 }
 
 func relationTypes() []string {
@@ -71,23 +79,34 @@ func relationTypes() []string {
 	return out
 }
 
+// Descriptions used by several schemas.
+const (
+	descRelationType = "read \"source <type> target\": the source needs the target, so if the target fails the source is " +
+		"affected. depends_on: needs it to work; runs_on: software on a platform; hosted_on: a VM or container on a host; " +
+		"connects_to: network path; member_of: part of a cluster or group"
+	descTeamMembers = "usernames of the members, sorted"
+	descCIKey       = "the CI's key, e.g. CI-314"
+)
+
 // ciFields are the writable fields of a CI, shared by CI, CIInput, CIPatch.
 func ciFields() obj {
 	return obj{
-		"name":                 str("display name"),
-		"kind":                 enum("CI kind", kindNames()),
-		"description":          str("free text"),
-		"environment":          str("production, staging, development, test, dr, …"),
-		"owner":                str("owner's username; empty when unowned"),
-		"support_group":        str("team that supports it"),
-		"business_criticality": obj{"type": "integer", "minimum": 1, "maximum": 5, "description": "1 (lowest) to 5 (mission critical); default 3"},
-		"data_classification":  enum("default internal", cmdb.DataClassifications),
-		"internet_exposed":     boolean("reachable from the internet"),
-		"supplier":             str("vendor or provider"),
-		"lifecycle_status":     enum("default operational", cmdb.LifecycleStatuses),
-		"identifiers":          ref("Identifiers"),
-		"tags":                 array(str("tag")),
-		"attributes":           freeform("free-form attributes (nmap puts open ports here)"),
+		"name":        str("display name, 1 to 200 characters; need not be unique (identifiers tell assets apart)"),
+		"kind":        enum("what sort of item this is", kindNames()),
+		"description": str("free text shown on the CI's page, up to 10,000 characters"),
+		"environment": str("where it runs, stored lower-case, up to 200 characters; the UI offers production, staging, " +
+			"development, test and dr, any other value is kept"),
+		"owner":         str("username of the person accountable for it; must exist. Requesters see only the CIs they own. Empty: unowned"),
+		"support_group": str("name of the team that supports it (an existing team); empty when none"),
+		"business_criticality": obj{"type": "integer", "minimum": 1, "maximum": 5,
+			"description": "how much the business suffers when it fails: 1 low, 2 minor, 3 moderate (default), 4 high, 5 mission critical"},
+		"data_classification": enum("most sensitive data it holds or processes; default internal", cmdb.DataClassifications),
+		"internet_exposed":    boolean("reachable from the internet; filter with ?internet_exposed="),
+		"supplier":            str("vendor, provider or contract it comes from, up to 200 characters"),
+		"lifecycle_status":    enum("where it is in its life; default operational", cmdb.LifecycleStatuses),
+		"identifiers":         ref("Identifiers"),
+		"tags":                array("labels for filtering (?tag=), each up to 64 characters, at most 100; stored sorted without repeats", str("one tag, e.g. pci")),
+		"attributes":          freeform("free-form JSON object, up to 64 KiB, for facts without a field (nmap puts open ports here); a patch replaces the whole object"),
 	}
 }
 
@@ -101,140 +120,213 @@ func with(base obj, extra obj) obj {
 // schemas are the component schemas of the document.
 func schemas() obj {
 	ci := with(ciFields(), obj{
-		"key":        str("human key, e.g. CI-314"),
-		"version":    integer("increases with every change; send it back (or If-Match) to update safely"),
-		"created_at": timestamp(""),
-		"updated_at": timestamp(""),
-		"tags":       nullable(array(str("tag"))),
-		"attributes": nullable(freeform("free-form attributes")),
+		"key":        str("human key, e.g. CI-314; never reused"),
+		"version":    integer("increases with every change; send it back (or as If-Match) to update safely"),
+		"created_at": timestamp("when the CI was created (UTC)"),
+		"updated_at": timestamp("when the CI last changed (UTC); what updated_since filters on"),
+		"tags":       nullable(array("labels for filtering (?tag=), sorted", str("one tag"))),
+		"attributes": nullable(freeform("free-form attributes (nmap puts open ports here)")),
 	})
 	ciSummary := obj{
-		"key": str(""), "name": str(""), "kind": enum("", kindNames()),
-		"business_criticality": obj{"type": "integer"}, "owner": str(""), "support_group": str(""),
-		"internet_exposed": boolean(""),
+		"key": str(descCIKey), "name": str("display name"), "kind": enum("what sort of item this is", kindNames()),
+		"business_criticality": obj{"type": "integer", "description": "1 (low) to 5 (mission critical)"},
+		"owner":                str("owner's username; empty when unowned"),
+		"support_group":        str("supporting team's name; empty when none"),
+		"internet_exposed":     boolean("reachable from the internet"),
 	}
+	userRoles := func(desc string) obj {
+		return array(desc, enum("a role; the README's roles table says what each may do", roleNames()))
+	}
+	userTeams := array("names of the teams the user belongs to (teams must exist); the whole list", str("team name"))
 	return obj{
 		"Problem": object("RFC 9457 problem details. 400: the request could not be read (JSON syntax, unknown or mistyped field, bad query parameter, unreadable file); 422: it was read but its values break a rule.",
 			[]string{"type", "title", "status"}, obj{
-				"type":       str("urn:rampart:problem:<kind>"),
-				"title":      str("short summary of the kind of problem"),
-				"status":     obj{"type": "integer"},
-				"detail":     str("what went wrong in this request"),
+				"type":       str("urn:rampart:problem:<kind>, stable for programs to branch on, e.g. urn:rampart:problem:invalid"),
+				"title":      str("short summary of the kind of problem, the same for every problem of that type"),
+				"status":     obj{"type": "integer", "description": "the HTTP status code of this answer"},
+				"detail":     str("what went wrong in this request, for people"),
 				"instance":   str("path of the request"),
-				"request_id": str("also in the X-Request-Id header and the server log"),
-				"errors":     array(ref("FieldError")),
+				"request_id": str("also in the X-Request-Id header and the server log; quote it when reporting a problem"),
+				"errors":     array("one entry per bad field or parameter, so a form can show each message beside its field", ref("FieldError")),
 				"report":     ref("ImportReport"),
 			}),
 		"FieldError": object("one bad field", []string{"field", "message"}, obj{
-			"field": str("JSON field, query parameter, or \"row N: column\" of an import"), "message": str(""),
+			"field":   str("JSON field (identifiers.ips[1]), query parameter, or \"row N: column\" of an import"),
+			"message": str("what is wrong with it and what would be accepted"),
 		}),
-		"Identifiers": object("how a CI is recognised on the network and in clouds; any shared value matches an import row to it", nil, obj{
-			"hostnames": array(str("")), "fqdns": array(str("")), "ips": array(str("")), "macs": array(str("")),
-			"serial": str(""), "cloud_id": str(""),
+		"Identifiers": object("how a CI is recognised on the network and in clouds; any shared value matches an import row to it, and no two CIs share a value", nil, obj{
+			"hostnames": array("short host names, stored lower-case", str("e.g. web-01")),
+			"fqdns":     array("fully qualified domain names, stored lower-case without the trailing dot", str("e.g. web-01.example.org")),
+			"ips":       array("IPv4 or IPv6 addresses, stored in canonical form", str("e.g. 192.0.2.10")),
+			"macs":      array("MAC addresses, stored lower-case with colons", str("e.g. 00:1a:2b:3c:4d:5e")),
+			"serial":    str("hardware serial number"),
+			"cloud_id":  str("provider resource id, e.g. an AWS ARN or Azure resource id"),
 		}),
 		"CI":      object("configuration item", []string{"key", "name", "kind", "business_criticality", "version", "created_at", "updated_at"}, ci),
 		"CIInput": object("a new configuration item", []string{"name", "kind"}, ciFields()),
 		"CIPatch": object("fields to change; absent or null fields stay as they are", nil,
-			with(ciFields(), obj{"version": integer("the version you read; Conflict (409) if it changed since")})),
+			with(ciFields(), obj{"version": integer("the version you read; the update is refused if the CI changed since")})),
 		"CIPage": pageOf("a page of CIs", "CI", true),
-		"CIBulk": array(freeform("one CI in the JSON import format")),
+		"CIBulk": array("CIs in the JSON import format (docs/import-formats.md), matched to existing CIs by identifiers",
+			freeform("one CI in the JSON import format")),
 		"Relation": object("typed edge, read \"source <type> target\": the source needs the target", []string{"id", "source", "type", "target"}, obj{
-			"id": integer(""), "source": str("CI key"), "type": enum("", relationTypes()), "target": str("CI key"),
-			"created_at": timestamp("absent in impact edges, which carry only the graph"),
+			"id": integer("id to remove it with DELETE /api/v1/relations/{id}"), "source": str("key of the CI that needs the target"),
+			"type": enum(descRelationType, relationTypes()), "target": str("key of the CI the source needs"),
+			"created_at": timestamp("when it was added; absent in impact edges, which carry only the graph"),
 		}),
 		"RelationInput": object("a new relationship", []string{"source", "type", "target"}, obj{
-			"source": str("CI key"), "type": enum("", relationTypes()), "target": str("CI key"),
+			"source": str("key of the CI that needs the target (any case)"), "type": enum(descRelationType, relationTypes()),
+			"target": str("key of the CI the source needs (any case); not the source itself"),
 		}),
-		"RelationList": listOfSchema("relationships of a CI", "Relation"),
+		"RelationList": listOfSchema("relationships of a CI in both directions", "Relation"),
 		"CISummary":    object("the part of a CI impact views show", []string{"key", "name", "kind"}, ciSummary),
 		"ImpactNode": object("one CI reached by impact analysis", []string{"ci", "depth", "path", "via"}, obj{
-			"ci": ref("CISummary"), "depth": obj{"type": "integer"}, "path": array(str("CI key, root first")),
-			"via": enum("type of the last relation on the path", relationTypes()),
+			"ci":    ref("CISummary"),
+			"depth": obj{"type": "integer", "description": "hops from the root along the shortest path (1: directly related)"},
+			"path":  array("CI keys of one shortest path, root first, this CI last", str("CI key")),
+			"via":   enum("type of the last relation on the path", relationTypes()),
 		}),
 		"Impact": object("impact analysis from one CI", []string{"root", "direction", "nodes", "edges", "services", "truncated"}, obj{
-			"root": ref("CISummary"), "direction": enum("", []string{"downstream", "upstream"}),
-			"nodes": nullable(array(ref("ImpactNode"))), "edges": nullable(array(ref("Relation"))),
-			"services":  nullable(array(ref("ImpactNode"))),
+			"root": ref("CISummary"),
+			"direction": enum("downstream: what needs the root (affected if it fails); upstream: what the root is built on",
+				[]string{"downstream", "upstream"}),
+			"nodes":     nullable(array("every CI reached except the root, breadth-first", ref("ImpactNode"))),
+			"edges":     nullable(array("the relationships among root and nodes that the walk followed", ref("Relation"))),
+			"services":  nullable(array("the business services among nodes: who to tell", ref("ImpactNode"))),
 			"truncated": boolean("the depth or size cap stopped the walk while more CIs were reachable"),
 		}),
 		"Upload": object("a discovery file as a multipart form field", []string{"file"}, obj{
-			"file": obj{"type": "string", "format": "binary"},
+			"file": obj{"type": "string", "format": "binary", "description": "the nmap XML, CSV or JSON file, up to 64 MiB"},
 		}),
 		"ImportRow": object("what happened to one row of an import", []string{"row", "label", "action"}, obj{
-			"row": obj{"type": "integer"}, "label": str("how to find the row in the file"),
-			"action": enum("", []string{"created", "updated", "unchanged", "rejected"}),
-			"ci_key": str("the CI created or updated"), "errors": array(ref("FieldError")),
-			"conflict": array(str("keys of the CIs the row matched when it matched more than one")),
+			"row":   obj{"type": "integer", "description": "1-based: CSV data row (the header is not a row), JSON array element, or nmap <host> in file order"},
+			"label": str("how to find the row in the file, e.g. \"host 192.0.2.5\" or \"row 12 (web-01)\""),
+			"action": enum("created: no CI matched, one was made; updated: one CI matched and changed; unchanged: it matched and "+
+				"already held these values; rejected: not applied, see errors or conflict",
+				[]string{"created", "updated", "unchanged", "rejected"}),
+			"ci_key":   str("key of the CI created, updated or left unchanged"),
+			"errors":   array("why a rejected row was refused, by field or column", ref("FieldError")),
+			"conflict": array("keys of the CIs the row matched when it matched more than one", str("CI key")),
 		}),
 		"ImportReport": object("outcome of an import", []string{"key", "format", "created", "updated", "unchanged", "rejected"}, obj{
-			"key": str("IMP-7; empty when a strict import was refused"), "format": str(""), "filename": str(""),
-			"actor": str(""), "created_at": timestamp(""),
-			"created": obj{"type": "integer"}, "updated": obj{"type": "integer"},
-			"unchanged": obj{"type": "integer"}, "rejected": obj{"type": "integer"},
-			"rows": array(ref("ImportRow")),
+			"key":        str("IMP-7; empty when a strict import was refused"),
+			"format":     enum("the file format the import read", cmdb.ImportFormats),
+			"filename":   str("file name as uploaded or given with ?filename=; may be empty"),
+			"actor":      str("username of who ran it"),
+			"created_at": timestamp("when the import ran (UTC)"),
+			"created":    obj{"type": "integer", "description": "rows that created a CI"},
+			"updated":    obj{"type": "integer", "description": "rows that changed an existing CI"},
+			"unchanged":  obj{"type": "integer", "description": "rows that matched a CI already holding their values"},
+			"rejected":   obj{"type": "integer", "description": "rows not applied (bad values or a conflict)"},
+			"rows":       array("every row with its outcome; absent in lists of imports", ref("ImportRow")),
 		}),
 		"ImportPage": pageOf("past imports, newest first, without rows", "ImportReport", false),
 		"User": object("a user; never carries password or token hashes", []string{"username", "roles"}, obj{
-			"username": str(""), "display_name": str(""), "email": str(""),
-			"roles": nullable(array(enum("", roleNames()))), "teams": nullable(array(str("team name"))),
-			"disabled": boolean(""), "must_change_password": boolean(""),
-			"created_at": timestamp(""), "updated_at": timestamp(""),
+			"username":             str("sign-in name: lower-case letters, digits and . _ @ -, at most 64; never changes"),
+			"display_name":         str("name shown to people; may be empty"),
+			"email":                str("contact address; may be empty"),
+			"roles":                nullable(userRoles("what the user may do; at least one")),
+			"teams":                nullable(array("names of the teams the user belongs to, sorted", str("team name"))),
+			"disabled":             boolean("cannot sign in and their tokens are refused"),
+			"must_change_password": boolean("the password was set by an admin or is one-time: the user must choose their own before anything else"),
+			"created_at":           timestamp("when the account was created (UTC)"),
+			"updated_at":           timestamp("when the account last changed (UTC); what updated_since filters on"),
 		}),
 		"UserInput": object("a new user", []string{"username", "password"}, obj{
-			"username": str(""), "display_name": str(""), "email": str(""), "password": str("at least 12 characters"),
-			"roles": array(enum("", roleNames())), "teams": array(str("team name")),
+			"username":     str("sign-in name: 1 to 64 of a-z 0-9 . _ @ -, starting with a letter or digit; input is lower-cased"),
+			"display_name": str("name shown to people, up to 200 characters"),
+			"email":        str("contact address such as name@example.org"),
+			"password":     str("first password: at least 12 characters, at most 1024 bytes, not the username"),
+			"roles":        userRoles("what the user may do; at least one"),
+			"teams":        userTeams,
 		}),
 		"UserPatch": object("fields to change", nil, obj{
-			"display_name": str(""), "email": str(""), "password": str(""),
-			"roles": array(enum("", roleNames())), "teams": array(str("team name")), "disabled": boolean(""),
+			"display_name": str("name shown to people, up to 200 characters"),
+			"email":        str("contact address such as name@example.org; empty to clear"),
+			"password":     str("a reset: at least 12 characters; the user must change it at next sign-in and their sessions end"),
+			"roles":        userRoles("the whole new role list; at least one"),
+			"teams":        userTeams,
+			"disabled":     boolean("true: the user can no longer sign in and their sessions and tokens stop working"),
 		}),
 		"UserPage": pageOf("a page of users", "User", true),
 		"Team": object("an assignment group", []string{"name"}, obj{
-			"name": str(""), "description": str(""), "email": str(""), "members": nullable(array(str("username"))),
-			"created_at": timestamp(""), "updated_at": timestamp(""),
+			"name":        str("unique name, e.g. NOC; CIs refer to it as support_group"),
+			"description": str("what the team does"),
+			"email":       str("the team's shared address; may be empty"),
+			"members":     nullable(array(descTeamMembers, str("username"))),
+			"created_at":  timestamp("when the team was created (UTC)"),
+			"updated_at":  timestamp("when the team last changed (UTC)"),
 		}),
 		"TeamInput": object("a new team", []string{"name"}, obj{
-			"name": str(""), "description": str(""), "email": str(""), "members": array(str("username")),
+			"name":        str("unique name, up to 100 characters, no slashes; cannot be changed later"),
+			"description": str("what the team does, up to 2,000 characters"),
+			"email":       str("the team's shared address such as noc@example.org"),
+			"members":     array("usernames of the members; each must exist", str("username")),
 		}),
 		"TeamPatch": object("fields to change", nil, obj{
-			"description": str(""), "email": str(""), "members": array(str("username")),
+			"description": str("what the team does, up to 2,000 characters"),
+			"email":       str("the team's shared address; empty to clear"),
+			"members":     array("the whole new member list, by username", str("username")),
 		}),
-		"TeamList": listOfSchema("teams", "Team"),
+		"TeamList": listOfSchema("every team the caller may see, by name", "Team"),
 		"Token":    object("an API token, without its secret", []string{"id", "name", "username", "created_at"}, tokenProps()),
 		"NewToken": object("a new API token; the secret is shown this once", []string{"id", "name", "username", "created_at", "token"},
-			with(tokenProps(), obj{"token": str("send as Authorization: Bearer TOKEN")})),
+			with(tokenProps(), obj{"token": str("the secret, shown only in this answer: send as Authorization: Bearer TOKEN")})),
 		"TokenInput": object("a token to issue", []string{"name"}, obj{
-			"name": str("what the token is for"), "user": str("username; default yourself (admins may name others)"),
-			"expires_at": timestamp("no expiry when absent"),
+			"name":       str("what the token is for, e.g. \"nightly nmap import\", up to 100 characters"),
+			"user":       str("username the token acts as; default yourself (another user needs token:manage)"),
+			"expires_at": timestamp("when the token stops working; must be in the future. Absent: no expiry"),
 		}),
-		"TokenList": listOfSchema("API tokens", "Token"),
+		"TokenList": listOfSchema("one user's API tokens, newest first, revoked and expired included", "Token"),
 		"AuditEntry": object("one hash-chained audit entry", []string{"seq", "at", "actor", "action", "record_kind", "record_key", "prev_hash", "hash"}, obj{
-			"seq": integer(""), "at": timestamp(""), "actor": str(""), "action": str("create, update, delete, …"),
-			"record_kind": str("ci, relation, user, team, token, import, job"), "record_key": str(""),
-			"before": obj{"description": "state before the change"}, "after": obj{"description": "state after the change"},
-			"changes":   obj{"description": "fields that changed: [{field, from, to}]"},
-			"prev_hash": str(""), "hash": str(""),
+			"seq":         integer("position in the chain, from 1; the page cursor orders by it"),
+			"at":          timestamp("when the change was made (UTC)"),
+			"actor":       str("username that made the change, or system for Rampart's own work"),
+			"action":      str("create, update, delete, or a verb such as revoke, retry, reset_password, change_password"),
+			"record_kind": str("ci, relation, user, team, token, import or job"),
+			"record_key":  str("the record's key or name: CI-314, a username, a team name, \"CI-1 runs_on CI-2\" for a relation"),
+			"before":      obj{"description": "the record's state before the change as a JSON object; absent for create"},
+			"after":       obj{"description": "the record's state after the change as a JSON object; absent for delete"},
+			"changes":     obj{"description": "for updates, the fields that changed: [{field, from, to}]"},
+			"prev_hash":   str("hash of the entry before (hex SHA-256); 64 zeros for the first"),
+			"hash":        str("hex SHA-256 over prev_hash and this entry's fields; editing any entry breaks the chain from there"),
 		}),
 		"AuditPage": pageOf("a page of audit entries, newest first", "AuditEntry", true),
 		"AuditVerification": object("result of walking the audit chain", []string{"ok", "entries"}, obj{
-			"ok": boolean("the chain holds"), "entries": integer("entries checked"),
-			"broken_at": integer("first entry that does not hold"), "reason": str(""),
+			"ok":        boolean("the chain holds: no entry was changed, removed or reordered"),
+			"entries":   integer("entries checked"),
+			"broken_at": integer("seq of the first entry that does not hold; absent when ok"),
+			"reason":    str("what is wrong at broken_at; absent when ok"),
 		}),
 		"Job": object("a background job", []string{"id", "queue", "kind", "status", "attempts", "max_attempts", "run_at", "created_at", "updated_at"}, obj{
-			"id": integer(""), "queue": str(""), "kind": str(""), "payload": obj{"description": "job input"},
-			"status": enum("", []string{"queued", "running", "done", "dead"}), "attempts": obj{"type": "integer"},
-			"max_attempts": obj{"type": "integer"}, "run_at": timestamp(""), "locked_by": str(""),
-			"locked_until": timestamp(""), "last_error": str(""), "unique_key": str(""),
-			"created_at": timestamp(""), "updated_at": timestamp(""),
+			"id":           integer("job id, for POST /api/v1/jobs/{id}/retry"),
+			"queue":        str("the queue whose runner takes it, e.g. default"),
+			"kind":         str("what the job does; names the handler that runs it"),
+			"payload":      obj{"description": "the job's input as JSON, as its kind defines it"},
+			"status":       enum("queued: waiting for run_at; running: claimed by a worker; done: finished; dead: every attempt failed", []string{"queued", "running", "done", "dead"}),
+			"attempts":     obj{"type": "integer", "description": "attempts made so far"},
+			"max_attempts": obj{"type": "integer", "description": "attempts before the job is dead"},
+			"run_at":       timestamp("when it is due (next attempt after a failure)"),
+			"locked_by":    str("worker that holds it while running"),
+			"locked_until": timestamp("when a running job's claim lapses and another worker may take it"),
+			"last_error":   str("error of the last failed attempt"),
+			"unique_key":   str("deduplication key: at most one queued or running job holds it"),
+			"created_at":   timestamp("when it was queued (UTC)"),
+			"updated_at":   timestamp("when it last changed (UTC)"),
 		}),
-		"JobList":         listOfSchema("jobs", "Job"),
+		"JobList":         listOfSchema("background jobs of one status, newest first", "Job"),
 		"OpenAPIDocument": freeform("an OpenAPI 3.0 document"),
 	}
 }
 
 func tokenProps() obj {
 	return obj{
-		"id": integer(""), "name": str(""), "username": str(""), "created_at": timestamp(""),
-		"expires_at": timestamp(""), "last_used_at": timestamp(""), "revoked_at": timestamp(""),
+		"id":           integer("token id, for DELETE /api/v1/tokens/{id}"),
+		"name":         str("what the token is for"),
+		"username":     str("the user it acts as, with that user's roles"),
+		"created_at":   timestamp("when it was issued (UTC)"),
+		"expires_at":   timestamp("when it stops working; absent: never"),
+		"last_used_at": timestamp("last request made with it, recorded at most once a minute; absent: never used"),
+		"revoked_at":   timestamp("when it was revoked; absent while it works"),
 	}
 }

@@ -8,10 +8,10 @@ import (
 )
 
 var userFilterParams = append([]param{
-	{name: "q", typ: "string", desc: "username or display name prefix"},
-	{name: "role", typ: "string", enum: roleNames(), desc: "holds this role"},
-	{name: "team", typ: "string", desc: "member of this team"},
-	{name: "updated_since", typ: "string", format: "date-time", desc: "changed at or after this time"},
+	{name: "q", typ: "string", desc: "search: any part of the username or display name, any case"},
+	{name: "role", typ: "string", enum: roleNames(), desc: "only users holding this role"},
+	{name: "team", typ: "string", desc: "only members of this team (exact name)"},
+	{name: "updated_since", typ: "string", format: "date-time", desc: "only users changed at or after this RFC 3339 time, for incremental sync"},
 }, pageParams...)
 
 func roleNames() []string {
