@@ -2,6 +2,7 @@ package cmdb
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/rampart-itsm/rampart/internal/audit"
 	"github.com/rampart-itsm/rampart/internal/auth"
@@ -109,7 +110,10 @@ func (s *Service) UpdateCI(ctx context.Context, p auth.Principal, key string, u 
 			return err
 		}
 		if u.Version != nil && *u.Version != cur.Version {
-			return errs.E(errs.Conflict, "%s was changed by someone else (version %d, you had %d): reload and try again", cur.Key, cur.Version, *u.Version)
+			// The field lets the API answer a stale If-Match with 412.
+			e := errs.E(errs.Conflict, "%s was changed by someone else (version %d, you had %d): reload and try again", cur.Key, cur.Version, *u.Version)
+			e.Fields = []errs.FieldError{{Field: "version", Message: fmt.Sprintf("is %d now, not %d", cur.Version, *u.Version)}}
+			return e
 		}
 		next := u.apply(cur)
 		var fe errs.Fields

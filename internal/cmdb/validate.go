@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/rampart-itsm/rampart/internal/errs"
+	"github.com/rampart-itsm/rampart/internal/textrule"
 )
 
 // Defaults applied when a CI is created without these fields.
@@ -38,6 +39,7 @@ func (t RelationType) Valid() bool { return slices.Contains(RelationTypes, t) }
 // import rows). Owner and support group are only trimmed here: whether
 // they exist is a database question (see resolveRefs).
 func normalize(ci *CI, prefix string, fe *errs.Fields) {
+	checkText(ci, prefix, fe)
 	ci.Name = strings.TrimSpace(ci.Name)
 	switch {
 	case ci.Name == "":
@@ -62,6 +64,8 @@ func normalize(ci *CI, prefix string, fe *errs.Fields) {
 	ci.Owner = strings.TrimSpace(ci.Owner)
 	ci.SupportGroup = strings.TrimSpace(ci.SupportGroup)
 	if ci.Criticality == 0 {
+		// The Go zero value: not given. A request that gave 0 explicitly
+		// goes through ExplicitCriticality or Update, which refuse it.
 		ci.Criticality = DefaultCriticality
 	}
 	if ci.Criticality < 1 || ci.Criticality > 5 {
@@ -84,6 +88,74 @@ func normalize(ci *CI, prefix string, fe *errs.Fields) {
 	ci.Identifiers = NormalizeIdentifiers(ci.Identifiers, prefix, fe)
 	ci.Tags = normalizeTags(ci.Tags, prefix, fe)
 	ci.Attributes = normalizeAttributes(ci.Attributes, prefix, fe)
+}
+
+// checkText applies the text rule to every free-text field: one line
+// each, except the description and attribute values, which are long text.
+// Kind, classification and status are checked against their lists, and
+// host names, IPs and MACs against their syntax, which refuse control
+// characters already.
+func checkText(ci *CI, prefix string, fe *errs.Fields) {
+	textrule.Line(fe, prefix+"name", ci.Name)
+	textrule.Long(fe, prefix+"description", ci.Description)
+	textrule.Line(fe, prefix+"environment", ci.Environment)
+	// Owner and support group are looked up by name before the field
+	// errors are returned; a refused name is not worth a query (and NUL
+	// would make PostgreSQL fail it).
+	if !textrule.Line(fe, prefix+"owner", ci.Owner) {
+		ci.Owner = ""
+	}
+	if !textrule.Line(fe, prefix+"support_group", ci.SupportGroup) {
+		ci.SupportGroup = ""
+	}
+	textrule.Line(fe, prefix+"supplier", ci.Supplier)
+	textrule.Line(fe, prefix+"identifiers.serial", ci.Identifiers.Serial)
+	textrule.Line(fe, prefix+"identifiers.cloud_id", ci.Identifiers.CloudID)
+	for i, t := range ci.Tags {
+		textrule.Line(fe, prefix+"tags["+itoa(i)+"]", t)
+	}
+	checkAttributeText(ci.Attributes, prefix+"attributes", fe, 0)
+}
+
+// checkAttributeText walks free attributes: keys are single-line, string
+// values long text.
+func checkAttributeText(v any, path string, fe *errs.Fields, depth int) {
+	if depth > 32 {
+		return // normalizeAttributes refuses what JSON cannot hold
+	}
+	switch x := v.(type) {
+	case string:
+		textrule.Long(fe, path, x)
+	case []any:
+		for i, e := range x {
+			checkAttributeText(e, path+"["+itoa(i)+"]", fe, depth+1)
+		}
+	case []string:
+		for i, e := range x {
+			textrule.Long(fe, path+"["+itoa(i)+"]", e)
+		}
+	case map[string]any:
+		for k, e := range x {
+			sub := path + "." + textrule.Escape(k)
+			textrule.Line(fe, sub, k)
+			checkAttributeText(e, sub, fe, depth+1)
+		}
+	}
+}
+
+// ExplicitCriticality is the CI.Criticality for a request that says
+// whether it gave the field (nil: not given). In a CI, 0 means "not
+// given" and becomes DefaultCriticality; a request that sends 0 means 0,
+// which is out of range, so it is refused here (under field) rather than
+// silently replaced by the default.
+func ExplicitCriticality(given *int, field string, fe *errs.Fields) int {
+	switch {
+	case given == nil:
+		return 0
+	case *given == 0:
+		fe.Add(field, "must be between 1 and 5")
+	}
+	return *given
 }
 
 func shortText(field, v string, fe *errs.Fields) {

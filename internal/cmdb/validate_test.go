@@ -22,6 +22,12 @@ func TestCreateCIValidation(t *testing.T) {
 					t.Errorf("got %+v", got)
 				}
 			}},
+			{"long text keeps line breaks and tabs", cmdb.CI{Name: "a\tb", Kind: cmdb.KindServer, Description: "line 1\n\tline 2",
+				Attributes: map[string]any{"motd": "Welcome\nto x"}}, func(t *testing.T, got cmdb.CI) {
+				if got.Description != "line 1\n\tline 2" || got.Name != "a\tb" || got.Attributes["motd"] != "Welcome\nto x" {
+					t.Errorf("got %+v", got)
+				}
+			}},
 			{"environment trimmed and lower-cased", cmdb.CI{Name: "db", Kind: cmdb.KindDatabase, Environment: " Production "}, func(t *testing.T, got cmdb.CI) {
 				if got.Environment != "production" {
 					t.Errorf("environment = %q", got.Environment)
@@ -94,6 +100,21 @@ func TestCreateCIValidation(t *testing.T) {
 			{"fqdn without dot", cmdb.CI{Name: "x", Kind: cmdb.KindServer, Identifiers: cmdb.Identifiers{FQDNs: []string{"db"}}}, "identifiers.fqdns[0]"},
 			{"attributes too large", cmdb.CI{Name: "x", Kind: cmdb.KindServer, Attributes: map[string]any{"blob": strings.Repeat("x", 70<<10)}}, "attributes"},
 			{"attributes not JSON", cmdb.CI{Name: "x", Kind: cmdb.KindServer, Attributes: map[string]any{"f": func() {}}}, "attributes"},
+			// Text the same on both engines: PostgreSQL would fail on NUL
+			// and bytes that are not UTF-8, SQLite would store them.
+			{"NUL in name", cmdb.CI{Name: "web\x00", Kind: cmdb.KindServer}, "name"},
+			{"ESC in description", cmdb.CI{Name: "x", Kind: cmdb.KindServer, Description: "\x1b[2J"}, "description"},
+			{"CR in description", cmdb.CI{Name: "x", Kind: cmdb.KindServer, Description: "a\r\nb"}, "description"},
+			{"line break in name", cmdb.CI{Name: "a\nb", Kind: cmdb.KindServer}, "name"},
+			{"invalid UTF-8 in environment", cmdb.CI{Name: "x", Kind: cmdb.KindServer, Environment: "pro\xffd"}, "environment"},
+			{"NUL in owner (looked up by name)", cmdb.CI{Name: "x", Kind: cmdb.KindServer, Owner: "al\x00ice"}, "owner"},
+			{"invalid UTF-8 in support group", cmdb.CI{Name: "x", Kind: cmdb.KindServer, SupportGroup: "NOC\xff"}, "support_group"},
+			{"C1 control in supplier", cmdb.CI{Name: "x", Kind: cmdb.KindServer, Supplier: "a\u009b"}, "supplier"},
+			{"NUL in tag", cmdb.CI{Name: "x", Kind: cmdb.KindServer, Tags: []string{"ok", "b\x00d"}}, "tags[1]"},
+			{"C1 control in serial", cmdb.CI{Name: "x", Kind: cmdb.KindServer, Identifiers: cmdb.Identifiers{Serial: "S\u0085N"}}, "identifiers.serial"},
+			{"NUL in attribute value", cmdb.CI{Name: "x", Kind: cmdb.KindServer, Attributes: map[string]any{"os": map[string]any{"name": "x\x00"}}}, "attributes.os.name"},
+			{"NUL in attribute key", cmdb.CI{Name: "x", Kind: cmdb.KindServer, Attributes: map[string]any{"a\x00": "x"}}, `attributes.a\u0000`},
+			{"ESC in attribute list", cmdb.CI{Name: "x", Kind: cmdb.KindServer, Attributes: map[string]any{"ports": []any{"22", "\x1b"}}}, "attributes.ports[1]"},
 		}
 		for _, tt := range invalid {
 			t.Run("invalid/"+tt.name, func(t *testing.T) {

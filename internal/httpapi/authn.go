@@ -8,7 +8,8 @@ import (
 	"github.com/rampart-itsm/rampart/internal/httpauth"
 )
 
-// handle wraps one route: body limit, identification, CSRF, then the
+// handle wraps one route: body limit, identification, CSRF, the text of
+// path keys and query parameters, the body's media type, then the
 // handler; its error becomes the problem response.
 func (a *api) handle(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -41,6 +42,14 @@ func (a *api) serve(rt route, w http.ResponseWriter, r *http.Request) error {
 		}
 		infoOf(r.Context()).user = p.Username
 		r = r.WithContext(auth.WithPrincipal(r.Context(), p))
+	}
+	if err := checkRequestText(r, rt); err != nil {
+		return err
+	}
+	if rt.jsonBody() {
+		if err := checkContentType(r); err != nil {
+			return err
+		}
 	}
 	return rt.h(w, r)
 }

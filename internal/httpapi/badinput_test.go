@@ -2,8 +2,10 @@ package httpapi
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"mime/multipart"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -221,5 +223,112 @@ func TestMultipartUpload(t *testing.T) {
 		_ = mw.Close()
 		e.must(req{as: asAgent, method: "POST", path: "/api/v1/imports/nmap", body: empty.Bytes(),
 			headers: map[string]string{"Content-Type": mw.FormDataContentType()}}, 400)
+	})
+}
+
+// A JSON route takes JSON only: a form, text/plain or a missing type is a
+// 415 and changes nothing. Uploaded files may come in any type.
+func TestJSONBodyMediaType(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		body := `{"name":"typed","kind":"server"}`
+		cases := []struct {
+			ct   string
+			want int
+		}{
+			{"application/json", 201},
+			{"application/json; charset=utf-8", 201},
+			{"Application/JSON; charset=UTF-8", 201},
+			{"application/merge-patch+json", 201},
+			{"text/plain", 415},
+			{"text/plain; charset=utf-8", 415},
+			{"application/x-www-form-urlencoded", 415},
+			{"multipart/form-data; boundary=x", 415},
+			{"application/json; charset=latin1", 415},
+			{"application/jsonx", 415},
+			{"", 415},
+		}
+		for i, c := range cases {
+			before := e.countCIs()
+			r := e.do(req{as: asAdmin, method: "POST", path: "/api/v1/cis", body: strings.Replace(body, "typed", fmt.Sprintf("typed-%d", i), 1),
+				headers: map[string]string{"Content-Type": c.ct}})
+			if c.ct == "" {
+				r = e.doRaw("POST", "/api/v1/cis", asAdmin, body, "")
+			}
+			if r.Code != c.want {
+				t.Errorf("Content-Type %q: status %d, want %d: %s", c.ct, r.Code, c.want, r.Body)
+				continue
+			}
+			if c.want == 415 {
+				if p := r.problem(t); p.Type != problemTypeBase+"unsupported_media_type" || !strings.Contains(p.Detail, "application/json") {
+					t.Errorf("Content-Type %q: problem %+v", c.ct, p)
+				}
+				if e.countCIs() != before {
+					t.Errorf("Content-Type %q: a CI was created", c.ct)
+				}
+			}
+		}
+		// Every JSON route checks, PATCH included; an anonymous caller
+		// learns only that it must sign in.
+		e.must(req{as: asAdmin, method: "PATCH", path: "/api/v1/users/other", body: `{"display_name":"x"}`, headers: map[string]string{"Content-Type": "text/plain"}}, 415)
+		e.must(req{as: asAnonymous, method: "POST", path: "/api/v1/cis", body: body, headers: map[string]string{"Content-Type": "text/plain"}}, 401)
+		e.must(req{as: asAgent, method: "POST", path: "/api/v1/imports/csv", body: "name,ips\nraw,10.7.0.1\n", headers: map[string]string{"Content-Type": "text/plain"}}, 201)
+	})
+}
+
+// doRaw sends a request with exactly the given Content-Type ("" for none).
+func (e *env) doRaw(method, path, as, body, contentType string) resp {
+	e.t.Helper()
+	r := httptest.NewRequest(method, path, strings.NewReader(body))
+	if contentType != "" {
+		r.Header.Set("Content-Type", contentType)
+	}
+	r.Header.Set("Authorization", "Bearer "+e.tokens[as])
+	w := httptest.NewRecorder()
+	e.h.ServeHTTP(w, r)
+	return resp{Code: w.Code, Header: w.Header(), Body: w.Body.Bytes()}
+}
+
+// Business criticality 0 is out of range wherever it is given; only an
+// absent criticality takes the default (3).
+func TestCriticalityZeroRefused(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		var ci struct {
+			Key         string
+			Criticality int `json:"business_criticality"`
+		}
+		e.must(req{as: asAgent, method: "POST", path: "/api/v1/cis", body: `{"name":"no-crit","kind":"server"}`}, 201).decode(t, &ci)
+		if ci.Criticality != 3 {
+			t.Errorf("absent criticality became %d, want the default 3", ci.Criticality)
+		}
+		rejected := func(name string, r resp) {
+			t.Helper()
+			var rep struct{ Rejected int }
+			r.decode(t, &rep)
+			if rep.Rejected != 1 || !strings.Contains(string(r.Body), `"field":"business_criticality"`) {
+				t.Errorf("%s: %s", name, r.Body)
+			}
+		}
+		before := e.countCIs()
+		e.run(t, nil, []step{
+			{name: "create with 0", q: req{as: asAgent, method: "POST", path: "/api/v1/cis", body: `{"name":"zero","kind":"server","business_criticality":0}`},
+				want: 422, contains: []string{`"field":"business_criticality"`}},
+			{name: "create with 0 and other problems", q: req{as: asAgent, method: "POST", path: "/api/v1/cis", body: `{"kind":"server","business_criticality":0}`},
+				want: 422, contains: []string{`"field":"business_criticality"`}},
+			{name: "patch to 0", q: req{as: asAgent, method: "PATCH", path: "/api/v1/cis/" + ci.Key, body: `{"business_criticality":0}`},
+				want: 422, contains: []string{`"field":"business_criticality"`}},
+		})
+		rejected("CSV", e.must(req{as: asAgent, method: "POST", path: "/api/v1/imports/csv", body: "name,ips,business_criticality\nz,10.8.0.1,0\n", headers: csvType}, 201))
+		rejected("JSON import", e.must(req{as: asAgent, method: "POST", path: "/api/v1/imports/json", body: `[{"name":"z","identifiers":{"ips":["10.8.0.2"]},"business_criticality":0}]`}, 201))
+		rejected("bulk", e.must(req{as: asAgent, method: "POST", path: "/api/v1/cis/bulk", body: `[{"name":"z","identifiers":{"ips":["10.8.0.3"]},"business_criticality":0}]`}, 201))
+		if e.countCIs() != before {
+			t.Errorf("CIs %d → %d: a criticality 0 was stored", before, e.countCIs())
+		}
+		var got struct {
+			Criticality int `json:"business_criticality"`
+		}
+		e.must(req{as: asAgent, method: "GET", path: "/api/v1/cis/" + ci.Key}, 200).decode(t, &got)
+		if got.Criticality != 3 {
+			t.Errorf("criticality after the refused patch: %d", got.Criticality)
+		}
 	})
 }

@@ -66,18 +66,18 @@ func (a *api) listCIs(w http.ResponseWriter, r *http.Request) error {
 type ciInput struct {
 	Name               string           `json:"name"`
 	Kind               cmdb.Kind        `json:"kind"`
-	Description        string           `json:"description"`
+	Description        string           `json:"description" text:"long"`
 	Environment        string           `json:"environment"`
 	Owner              string           `json:"owner"`
 	SupportGroup       string           `json:"support_group"`
-	Criticality        int              `json:"business_criticality"`
+	Criticality        *int             `json:"business_criticality"` // nil: the default; 0 is refused`
 	DataClassification string           `json:"data_classification"`
 	InternetExposed    bool             `json:"internet_exposed"`
 	Supplier           string           `json:"supplier"`
 	LifecycleStatus    string           `json:"lifecycle_status"`
 	Identifiers        cmdb.Identifiers `json:"identifiers"`
 	Tags               []string         `json:"tags"`
-	Attributes         map[string]any   `json:"attributes"`
+	Attributes         map[string]any   `json:"attributes" text:"long"`
 }
 
 // createCI: POST /api/v1/cis.
@@ -86,9 +86,14 @@ func (a *api) createCI(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
+	var fe errs.Fields
+	crit := cmdb.ExplicitCriticality(in.Criticality, "business_criticality", &fe)
+	if err := fe.Err(); err != nil {
+		return err
+	}
 	ci, err := a.d.CMDB.CreateCI(r.Context(), principal(r), cmdb.CI{
 		Name: in.Name, Kind: in.Kind, Description: in.Description, Environment: in.Environment,
-		Owner: in.Owner, SupportGroup: in.SupportGroup, Criticality: in.Criticality,
+		Owner: in.Owner, SupportGroup: in.SupportGroup, Criticality: crit,
 		DataClassification: in.DataClassification, InternetExposed: in.InternetExposed,
 		Supplier: in.Supplier, LifecycleStatus: in.LifecycleStatus, Identifiers: in.Identifiers,
 		Tags: in.Tags, Attributes: in.Attributes,
@@ -119,7 +124,7 @@ func (a *api) getCI(w http.ResponseWriter, r *http.Request) error {
 type ciPatch struct {
 	Name               *string           `json:"name"`
 	Kind               *cmdb.Kind        `json:"kind"`
-	Description        *string           `json:"description"`
+	Description        *string           `json:"description" text:"long"`
 	Environment        *string           `json:"environment"`
 	Owner              *string           `json:"owner"`
 	SupportGroup       *string           `json:"support_group"`
@@ -130,7 +135,7 @@ type ciPatch struct {
 	LifecycleStatus    *string           `json:"lifecycle_status"`
 	Identifiers        *cmdb.Identifiers `json:"identifiers"`
 	Tags               *[]string         `json:"tags"`
-	Attributes         *map[string]any   `json:"attributes"`
+	Attributes         *map[string]any   `json:"attributes" text:"long"`
 	Version            *int64            `json:"version"`
 }
 
@@ -140,7 +145,7 @@ func (a *api) patchCI(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &in); err != nil {
 		return err
 	}
-	version, err := ifMatch(r, in.Version)
+	version, fromHeader, err := ifMatch(r, in.Version)
 	if err != nil {
 		return err
 	}
@@ -151,6 +156,9 @@ func (a *api) patchCI(w http.ResponseWriter, r *http.Request) error {
 		Supplier: in.Supplier, LifecycleStatus: in.LifecycleStatus, Identifiers: in.Identifiers,
 		Tags: in.Tags, Attributes: in.Attributes, Version: version,
 	})
+	if fromHeader && staleVersion(err) {
+		return precondition(err)
+	}
 	if err != nil {
 		return err
 	}
@@ -178,22 +186,37 @@ func setETag(w http.ResponseWriter, version int64) {
 
 // ifMatch combines the If-Match header with a body "version": either may
 // carry the version the client read; when both do they must agree.
-func ifMatch(r *http.Request, body *int64) (*int64, error) {
+// fromHeader says the header did, so a stale version is a failed
+// precondition (412) rather than a conflict in the body (409).
+func ifMatch(r *http.Request, body *int64) (version *int64, fromHeader bool, err error) {
 	h := strings.TrimSpace(r.Header.Get("If-Match"))
 	if h == "" || h == "*" {
-		return body, nil
+		return body, false, nil
 	}
 	tags := strings.Split(h, ",")
 	if len(tags) != 1 {
-		return nil, badField("If-Match", "give one entity tag, the ETag of the version you read")
+		return nil, false, badField("If-Match", "give one entity tag, the ETag of the version you read")
 	}
 	tag := strings.TrimPrefix(strings.TrimSpace(tags[0]), "W/")
 	v, err := strconv.ParseInt(strings.Trim(tag, `"`), 10, 64)
 	if err != nil {
-		return nil, badField("If-Match", "must be the ETag of a version you read, such as \"3\"")
+		return nil, false, badField("If-Match", "must be the ETag of a version you read, such as \"3\"")
 	}
 	if body != nil && *body != v {
-		return nil, badRequest(errs.Field("version", "differs from the If-Match header (%d)", v))
+		return nil, false, badRequest(errs.Field("version", "differs from the If-Match header (%d)", v))
 	}
-	return &v, nil
+	return &v, true, nil
+}
+
+// staleVersion reports the service's answer to an update guarded by a
+// version that is no longer the record's: a Conflict about "version".
+func staleVersion(err error) bool {
+	e, ok := errs.As(err)
+	return ok && e.Kind == errs.Conflict && len(e.Fields) > 0 && e.Fields[0].Field == "version"
+}
+
+// precondition answers 412 with the service's explanation.
+func precondition(err error) error {
+	e, _ := errs.As(err)
+	return &protocolError{code: http.StatusPreconditionFailed, kind: kindPrecondition, err: e}
 }

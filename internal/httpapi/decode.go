@@ -1,15 +1,19 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/rampart-itsm/rampart/internal/errs"
+	"github.com/rampart-itsm/rampart/internal/textrule"
 )
 
 // Body size limits. JSON requests describe a few records; uploads carry a
@@ -20,11 +24,20 @@ const (
 )
 
 // decodeJSON reads exactly one JSON value from the request body into dst.
-// Every failure is a 400 naming what is wrong: the byte offset of a syntax
-// error, the field that is unknown or of the wrong type, data after the
-// value. A body over the route's limit is a 413.
+// Every failure to read it is a 400 naming what is wrong: the byte offset
+// of a syntax error, the field that is unknown or of the wrong type, data
+// after the value. A body over the route's limit is a 413. Text that
+// breaks the text rule (NUL, control characters, line breaks outside long
+// text, bytes that are not UTF-8) is a 422 naming each field: see
+// textrule, and longText for which fields are long text.
 func decodeJSON(r *http.Request, dst any) error {
-	dec := json.NewDecoder(r.Body)
+	// The body is read whole (it is at most maxJSONBody) because the text
+	// rule needs the raw bytes: decoding replaces what is not UTF-8.
+	raw, err := io.ReadAll(r.Body)
+	if err != nil {
+		return jsonError(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return jsonError(err)
@@ -34,15 +47,62 @@ func decodeJSON(r *http.Request, dst any) error {
 	var extra json.RawMessage
 	switch err := dec.Decode(&extra); {
 	case errors.Is(err, io.EOF):
-		return nil
 	case err == nil:
 		return badRequest(errs.E(errs.Invalid, "request body holds more than one JSON value (at byte %d)", dec.InputOffset()-int64(len(extra))))
 	default:
-		if tooLarge(err) {
-			return jsonError(err)
-		}
 		return badRequest(errs.E(errs.Invalid, "unexpected data after the JSON value (near byte %d)", dec.InputOffset()))
 	}
+	var fe errs.Fields
+	textrule.JSON(raw, longText(reflect.TypeOf(dst)), "", &fe)
+	return fe.Err()
+}
+
+// longText returns which paths of a request body hold long text: the
+// top-level fields of the body's struct tagged `text:"long"`, and
+// everything beneath them (the values of free attributes).
+func longText(t reflect.Type) func(path string) bool {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	var long []string
+	if t != nil && t.Kind() == reflect.Struct {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if f.Tag.Get("text") == "long" {
+				name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+				long = append(long, name)
+			}
+		}
+	}
+	return func(path string) bool {
+		for _, l := range long {
+			if path == l || strings.HasPrefix(path, l+".") || strings.HasPrefix(path, l+"[") {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// jsonBody reports whether the route's body is JSON (rather than none, or
+// an uploaded file, which may come in any type).
+func (rt route) jsonBody() bool { return rt.doc.body != "" && rt.doc.body != "Upload" }
+
+// checkContentType refuses a JSON route's body sent as anything but JSON
+// (415): a form or text/plain body is what a cross-site form can send, and
+// a client that sends one has mixed up its encodings.
+func checkContentType(r *http.Request) error {
+	ct := r.Header.Get("Content-Type")
+	mt, ps, err := mime.ParseMediaType(ct)
+	isJSON := err == nil && (mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
+	if cs, ok := ps["charset"]; isJSON && (!ok || strings.EqualFold(cs, "utf-8")) {
+		return nil
+	}
+	if ct == "" {
+		ct = "none"
+	}
+	return &protocolError{code: http.StatusUnsupportedMediaType, kind: kindUnsupportedMedia,
+		err: errs.E(errs.Invalid, "the body must be JSON sent as Content-Type: application/json (UTF-8), not %s", strconv.Quote(textrule.Escape(ct)))}
 }
 
 // jsonError turns an encoding/json error into a 400 (or 413) problem.

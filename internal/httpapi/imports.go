@@ -12,6 +12,7 @@ import (
 	"github.com/rampart-itsm/rampart/internal/cmdb"
 	"github.com/rampart-itsm/rampart/internal/cmdb/importer"
 	"github.com/rampart-itsm/rampart/internal/errs"
+	"github.com/rampart-itsm/rampart/internal/textrule"
 )
 
 // runImport: POST /api/v1/imports/{format}. The body is the file itself, or
@@ -116,6 +117,11 @@ func uploadedFile(r *http.Request) (io.Reader, string, error) {
 			return nil, "", badField("file", "unreadable multipart body: %v", err)
 		}
 		if part.FormName() == "file" {
+			// The name is stored with the import: one line of text.
+			var fe errs.Fields
+			if !textrule.Line(&fe, "filename", part.FileName()) {
+				return nil, "", fe.Err()
+			}
 			return part, part.FileName(), nil
 		}
 	}

@@ -1,13 +1,16 @@
 package httpapi
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/rampart-itsm/rampart/internal/errs"
+	"github.com/rampart-itsm/rampart/internal/textrule"
 )
 
 // Pagination bounds shared by every list.
@@ -120,4 +123,28 @@ func pathID(r *http.Request, name string) (int64, error) {
 		return 0, badRequest(e)
 	}
 	return id, nil
+}
+
+// checkRequestText applies the text rule to the route's path keys and to
+// every query parameter, documented or not (names and values): one line
+// of text each. A 422 names each one that breaks it, so no handler (and
+// no query) ever sees NUL or bytes that are not UTF-8.
+func checkRequestText(r *http.Request, rt route) error {
+	var fe errs.Fields
+	for _, name := range pathParams(rt.path) {
+		textrule.Line(&fe, name, r.PathValue(name))
+	}
+	q := r.URL.Query()
+	for _, name := range slices.Sorted(maps.Keys(q)) {
+		field := textrule.Escape(name)
+		if !textrule.Line(&fe, field, name) {
+			continue
+		}
+		for _, v := range q[name] {
+			if !textrule.Line(&fe, field, v) {
+				break
+			}
+		}
+	}
+	return fe.Err()
 }

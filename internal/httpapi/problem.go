@@ -39,6 +39,18 @@ type malformed struct{ err *errs.Error }
 func (m *malformed) Error() string { return m.err.Error() }
 func (m *malformed) Unwrap() error { return m.err }
 
+// protocolError is a failure of HTTP itself that no service kind names:
+// a body in a media type the route does not take (415), a precondition
+// header that does not hold (412).
+type protocolError struct {
+	code int
+	kind errs.Kind
+	err  *errs.Error
+}
+
+func (p *protocolError) Error() string { return p.err.Error() }
+func (p *protocolError) Unwrap() error { return p.err }
+
 // badRequest wraps an errs.Error (of any kind) as a request-level error.
 func badRequest(e *errs.Error) error { return &malformed{err: e} }
 
@@ -52,6 +64,10 @@ func badField(field, format string, args ...any) error {
 func status(err error) (int, errs.Kind) {
 	kind := errs.KindOf(err)
 	var m *malformed
+	var pe *protocolError
+	if errors.As(err, &pe) {
+		return pe.code, pe.kind
+	}
 	switch kind {
 	case errs.Invalid:
 		if errors.As(err, &m) {
@@ -85,13 +101,18 @@ var titles = map[errs.Kind]string{
 	errs.Unavailable:     "Service unavailable",
 	errs.Internal:        "Internal server error",
 	kindNotAllowed:       "Method not allowed",
+	kindUnsupportedMedia: "Unsupported media type",
+	kindPrecondition:     "Precondition failed",
 }
 
-// Problem kinds that are not errs kinds: a request that cannot be read,
-// and a method the path does not take (which the mux, not a service, finds).
+// Problem kinds that are not errs kinds: a request that cannot be read, a
+// method the path does not take (which the mux, not a service, finds), a
+// body in the wrong media type and a precondition that does not hold.
 const (
-	kindMalformed  errs.Kind = "malformed"
-	kindNotAllowed errs.Kind = "method_not_allowed"
+	kindMalformed        errs.Kind = "malformed"
+	kindNotAllowed       errs.Kind = "method_not_allowed"
+	kindUnsupportedMedia errs.Kind = "unsupported_media_type"
+	kindPrecondition     errs.Kind = "precondition_failed"
 )
 
 // problemFor turns err into the problem to send. Internal errors keep their

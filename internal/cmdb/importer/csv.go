@@ -11,6 +11,7 @@ import (
 
 	"github.com/rampart-itsm/rampart/internal/cmdb"
 	"github.com/rampart-itsm/rampart/internal/errs"
+	"github.com/rampart-itsm/rampart/internal/textrule"
 )
 
 // ParseCSV reads a CSV file of CIs: a header row naming the columns (see
@@ -109,14 +110,22 @@ func csvRow(cols []column, rec []string, row int) cmdb.Candidate {
 			fe.Add(col.header, "must be at most %d bytes", maxCell)
 			continue
 		}
+		cell = strings.TrimSpace(cell)
+		// NUL, control characters and bytes that are not UTF-8 reject the
+		// row, naming the column; the other rows still import. Quoted
+		// cells may hold line breaks in long text (encoding/csv has
+		// already turned CRLF inside quotes into LF).
 		if !utf8.ValidString(cell) {
 			fe.Add(col.header, "is not valid UTF-8 text (save the file as UTF-8)")
+			continue
+		}
+		if !textrule.Check(&fe, col.header, cell, col.field == fDescription || col.field == "attr") {
 			continue
 		}
 		// The cell shares its backing string with the rest of its record
 		// (encoding/csv allocates one per record), which a candidate mostly
 		// keeps anyway, so it is not copied.
-		csvCell(u, &ids, col, strings.TrimSpace(cell), &fe)
+		csvCell(u, &ids, col, cell, &fe)
 	}
 	if u.Attributes != nil && len(*u.Attributes) == 0 {
 		u.Attributes = nil

@@ -3,6 +3,8 @@ package importer
 import (
 	"fmt"
 	"strings"
+
+	"github.com/rampart-itsm/rampart/internal/textrule"
 )
 
 // attrPrefix starts a column holding one free-form attribute.
@@ -56,6 +58,12 @@ func resolveHeader(header []string) ([]column, []string) {
 			name := strings.TrimSpace(h[len(attrPrefix):])
 			if name == "" {
 				problems = append(problems, fmt.Sprintf("column %d %q names no attribute", i+1, h))
+				continue
+			}
+			// The name becomes an attribute key and the field name of
+			// every problem in this column.
+			if msg := textrule.Problem(name, false); msg != "" {
+				problems = append(problems, fmt.Sprintf("column %d %q: the attribute name %s", i+1, h, msg))
 				continue
 			}
 			c = column{header: h, field: "attr", attr: name}

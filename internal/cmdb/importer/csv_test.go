@@ -139,6 +139,13 @@ func TestParseCSVBadCells(t *testing.T) {
 		{"hostnames", "bad_name!", `hostnames: "bad_name!" is not a valid host name`},
 		{"serial", "SN\x01", "serial: must not contain control characters"},
 		{"description", "caf\xe9", "description: is not valid UTF-8 text"},
+		{"owner", "al\x00ice", "owner: must not contain control characters (NUL at character 3)"},
+		{"supplier", "\x1b[31mred", "supplier: must not contain control characters (U+001B at character 1)"},
+		{"environment", "prod\u009b", "environment: must not contain control characters (U+009B"},
+		{"support_group", "two\nlines", "support_group: must be a single line"},
+		{"attr.rack", "B\x00", "attr.rack: must not contain control characters (NUL"},
+		{"description", "a\x00", "description: must not contain control characters (NUL"},
+		{"tags", "ok;b\x07ad", "tags: must not contain control characters (U+0007"},
 		{"description", strings.Repeat("x", 64<<10+1), "description: must be at most 65536 bytes"},
 		{"tags", strings.Repeat("t;", 1001), "tags: at most 1000 values"},
 	}
@@ -172,6 +179,39 @@ func TestParseCSVBadCells(t *testing.T) {
 				t.Errorf("problems %v, want one starting %q", c.Problems, tt.want)
 			}
 		})
+	}
+}
+
+// TestParseTextInLabels: what a row quotes from the file in its label
+// or problems is escaped, so the stored report is text on any engine; a
+// line break in a quoted description is text.
+func TestParseTextInLabels(t *testing.T) {
+	in := "name,description,ips\n" +
+		"\"we\x1bb\x00\",,10.0.0.1\n" +
+		"ok,\"two\nlines\",10.0.0.2\n"
+	in = strings.ReplaceAll(in, `\"`, `"`)
+	got, err := importer.ParseCSV(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 {
+		t.Fatalf("%d candidates", len(got))
+	}
+	// The refused cell is not used, not even for the label.
+	if want := `row 1 (10.0.0.1)`; got[0].Label != want || len(got[0].Problems) != 1 {
+		t.Errorf("label %q (want %q), problems %v", got[0].Label, want, got[0].Problems)
+	}
+	if len(got[1].Problems) > 0 || got[1].Fields.Description == nil || *got[1].Fields.Description != "two\nlines" {
+		t.Errorf("long text row: %s", dump(got[1:]))
+	}
+	// A JSON item keeps a bad name for its label: escaped.
+	items, err := importer.ParseJSON(strings.NewReader(`[{"name":"we\u001bb\u0000","identifiers":{"ips":["10.0.0.1"]}}]`))
+	if err != nil || len(items) != 1 || items[0].Label != `item 1 (we\u001bb\u0000)` || len(items[0].Problems) != 1 {
+		t.Errorf("JSON item with ESC and NUL in its name: %s (%v)", dump(items), err)
+	}
+	_, err = importer.ParseCSV(strings.NewReader("name,attr.a\x1bb\nx,1\n"))
+	if e, ok := errs.As(err); !ok || len(e.Fields) != 1 || !strings.Contains(e.Fields[0].Message, "control characters") {
+		t.Errorf("attribute column with ESC: %v", err)
 	}
 }
 

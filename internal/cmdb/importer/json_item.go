@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"strings"
 
 	"github.com/rampart-itsm/rampart/internal/cmdb"
 	"github.com/rampart-itsm/rampart/internal/errs"
+	"github.com/rampart-itsm/rampart/internal/textrule"
 )
 
 // jsonReadOnly are fields of an exported CI that an import ignores: the
@@ -26,12 +28,20 @@ func jsonItem(raw json.RawMessage, row int) cmdb.Candidate {
 	case raw[0] != '{':
 		fe.Add("item", "must be a JSON object")
 	default:
+		// Text is checked on the raw bytes: decoding would turn bytes that
+		// are not UTF-8 into U+FFFD without a word.
+		textrule.JSON(raw, jsonLongText, "", &fe)
 		eachMember(raw, func(key string, v json.RawMessage) {
 			jsonField(&c.Fields, &ids, key, v, &fe)
 		}, "", &fe)
 	}
 	finish(&c, "item", ids, fe)
 	return c
+}
+
+// jsonLongText: the fields of an item that may hold line breaks.
+func jsonLongText(path string) bool {
+	return path == fDescription || strings.HasPrefix(path, fAttributes+".") || strings.HasPrefix(path, fAttributes+"[")
 }
 
 func isNull(v json.RawMessage) bool { return string(v) == "null" }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rampart-itsm/rampart/internal/cmdb"
 	"github.com/rampart-itsm/rampart/internal/errs"
+	"github.com/rampart-itsm/rampart/internal/textrule"
 )
 
 // Field names shared by the CSV columns and the JSON object keys; they are
@@ -136,11 +137,18 @@ func checkOpaque(s, field string, fe *errs.Fields) string {
 // identifiers go in Candidate.Identifiers only: the CMDB matches by them and
 // merges them into the CI, so repeating them in Fields.Identifiers would
 // only hold them twice. The label names the row the way a user finds it.
+//
+// The label and the problems are stored with the import report, so they
+// must be text the database takes on any engine: whatever of the file
+// they quote (a name, an unknown key) is escaped.
 func finish(c *cmdb.Candidate, noun string, ids cmdb.Identifiers, fe errs.Fields) {
 	c.Identifiers = ids
 	c.Label = noun + " " + itoa(c.Row)
 	if what := describe(c); what != "" {
-		c.Label += " (" + what + ")"
+		c.Label += " (" + textrule.Escape(what) + ")"
+	}
+	for i := range fe {
+		fe[i].Field, fe[i].Message = textrule.Escape(fe[i].Field), textrule.Escape(fe[i].Message)
 	}
 	c.Problems = fe
 }
