@@ -102,8 +102,14 @@ func (f ciForm) toCI() (cmdb.CI, fieldErrors) {
 		c, err := strconv.Atoi(f.Criticality)
 		if err != nil {
 			fe.add("criticality", "must be a number from 1 to 5")
+		} else {
+			// A typed 0 is a value (out of range), not "use the default".
+			var given errs.Fields
+			ci.Criticality = cmdb.ExplicitCriticality(&c, "criticality", &given)
+			for _, g := range given {
+				fe.add(g.Field, g.Message)
+			}
 		}
-		ci.Criticality = c
 	}
 	if f.Attributes != "" {
 		if err := json.Unmarshal([]byte(f.Attributes), &ci.Attributes); err != nil {

@@ -28,7 +28,7 @@ var errorPages = map[errs.Kind]struct {
 	heading string
 	message string // "" = show the error's own message
 }{
-	errs.Invalid:     {http.StatusBadRequest, "That did not work", ""},
+	errs.Invalid:     {http.StatusUnprocessableEntity, "That did not work", ""},
 	errs.NotFound:    {http.StatusNotFound, "Not found", "The page or record does not exist, or your roles do not let you see it."},
 	errs.Forbidden:   {http.StatusForbidden, "Not allowed", ""},
 	errs.Conflict:    {http.StatusConflict, "Conflict", ""},

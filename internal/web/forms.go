@@ -1,10 +1,14 @@
 package web
 
 import (
+	"maps"
+	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/rampart-itsm/rampart/internal/errs"
+	"github.com/rampart-itsm/rampart/internal/textrule"
 )
 
 // fieldErrors are the messages shown next to each form field; the ""
@@ -76,4 +80,76 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// longFormFields are the fields the forms show as text areas: the only
+// ones that may hold line breaks.
+var longFormFields = map[string]bool{"description": true, "attributes": true, "members": true}
+
+// checkRequestText applies the text rule to everything a request brings:
+// the page's path keys, query parameters, form fields and uploaded file
+// names. It first turns the CRLF line breaks browsers send from text areas
+// into LF, the line break Rampart stores. The Invalid error names each
+// input that breaks the rule.
+func checkRequestText(r *http.Request) error {
+	var fe errs.Fields
+	for _, name := range patternKeys(r.Pattern) {
+		textrule.Line(&fe, name, r.PathValue(name))
+	}
+	checkValues(&fe, r.URL.Query())
+	if r.PostForm != nil {
+		crlfToLF(r.PostForm)
+		crlfToLF(r.Form)
+		checkValues(&fe, r.PostForm)
+	}
+	if r.MultipartForm != nil {
+		crlfToLF(r.MultipartForm.Value)
+		for _, name := range slices.Sorted(maps.Keys(r.MultipartForm.File)) {
+			for _, h := range r.MultipartForm.File[name] {
+				if !textrule.Line(&fe, textrule.Escape(name), h.Filename) {
+					break
+				}
+			}
+		}
+	}
+	return fe.Err()
+}
+
+// checkValues checks query parameters or form fields, names and values.
+func checkValues(fe *errs.Fields, v map[string][]string) {
+	for _, name := range slices.Sorted(maps.Keys(v)) {
+		field := textrule.Escape(name)
+		if !textrule.Line(fe, field, name) {
+			continue
+		}
+		for _, s := range v[name] {
+			if !textrule.Check(fe, field, s, longFormFields[name]) {
+				break
+			}
+		}
+	}
+}
+
+func crlfToLF(v map[string][]string) {
+	for name, vals := range v {
+		if longFormFields[name] {
+			for i, s := range vals {
+				vals[i] = strings.ReplaceAll(s, "\r\n", "\n")
+			}
+		}
+	}
+}
+
+// patternKeys lists the {names} of a mux pattern ("GET /cis/{key}").
+func patternKeys(pattern string) []string {
+	var names []string
+	for _, seg := range strings.Split(pattern, "/") {
+		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
+			name := strings.TrimSuffix(strings.Trim(seg, "{}"), "...")
+			if name != "$" {
+				names = append(names, name)
+			}
+		}
+	}
+	return names
 }

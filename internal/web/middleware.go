@@ -81,6 +81,10 @@ func (s *server) public(h handlerFunc) http.Handler {
 				return
 			}
 		}
+		if err := checkRequestText(r); err != nil {
+			s.renderError(w, r, rq, err)
+			return
+		}
 		if err := h(w, r, rq); err != nil {
 			s.renderError(w, r, rq, err)
 		}
@@ -121,6 +125,10 @@ func (s *server) page(h handlerFunc) http.Handler {
 				s.renderError(w, r, rq, err)
 				return
 			}
+		}
+		if err := checkRequestText(r); err != nil {
+			s.renderError(w, r, rq, err)
+			return
 		}
 		// The directory entry gives the header its display name and says
 		// whether a password change is due. A principal that may not read
