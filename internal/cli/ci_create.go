@@ -82,7 +82,7 @@ func newCICreateCmd() *cobra.Command {
 				return err
 			}
 			return render(cmd, ci, func(w io.Writer) {
-				fmt.Fprintf(w, "created %s\n\n", ci.Key)
+				fmt.Fprintf(w, "created %s\n\n", cell(ci.Key))
 				ciDetails(w, ci)
 			})
 		},

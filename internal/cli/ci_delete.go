@@ -20,7 +20,7 @@ func newCIDeleteCmd() *cobra.Command {
 				if err := c.DeleteCI(cmd.Context(), key); err != nil {
 					return fmt.Errorf("delete %s: %w", key, err)
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "deleted %s\n", key)
+				fmt.Fprintf(terminalSafe(cmd.OutOrStdout()), "deleted %s\n", key)
 			}
 			return nil
 		},

@@ -73,12 +73,12 @@ func newCIListCmd() *cobra.Command {
 func ciTable(w io.Writer, page cmdb.Page) {
 	fmt.Fprintln(w, "KEY\tNAME\tKIND\tCRIT\tENVIRONMENT\tOWNER\tSUPPORT GROUP")
 	for _, ci := range page.Items {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", ci.Key, ci.Name, ci.Kind, ci.Criticality,
+		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", cell(ci.Key), cell(ci.Name), cell(string(ci.Kind)), ci.Criticality,
 			orDash(ci.Environment), orDash(ci.Owner), orDash(ci.SupportGroup))
 	}
 	fmt.Fprintf(w, "\n%d of %d CIs", len(page.Items), page.Total)
 	if page.NextCursor != "" {
-		fmt.Fprintf(w, "; next page: --cursor %s (or --all)", page.NextCursor)
+		fmt.Fprintf(w, "; next page: --cursor %s (or --all)", cell(page.NextCursor))
 	}
 	fmt.Fprintln(w)
 }

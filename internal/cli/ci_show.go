@@ -34,7 +34,7 @@ func newCIShowCmd() *cobra.Command {
 
 // ciDetails prints a CI as "field  value" lines.
 func ciDetails(w io.Writer, ci cmdb.CI) {
-	row := func(k, v string) { fmt.Fprintf(w, "%s\t%s\n", k, orDash(v)) }
+	row := func(k, v string) { fmt.Fprintf(w, "%s\t%s\n", cell(k), orDash(v)) }
 	row("key", ci.Key)
 	row("name", ci.Name)
 	row("kind", string(ci.Kind))

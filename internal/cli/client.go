@@ -46,7 +46,7 @@ func outputFormat(cmd *cobra.Command) (string, error) {
 
 // render writes v as indented JSON with --output json, else calls table.
 func render(cmd *cobra.Command, v any, table func(w io.Writer)) error {
-	out := cmd.OutOrStdout()
+	out := terminalSafe(cmd.OutOrStdout())
 	if f, _ := outputFormat(cmd); f == "json" {
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
@@ -58,10 +58,10 @@ func render(cmd *cobra.Command, v any, table func(w io.Writer)) error {
 	return tw.Flush()
 }
 
-// orDash shows empty values as "-" so table columns stay aligned.
+// orDash shows a stored value as one table cell: see cell; blank is "-".
 func orDash(s string) string {
 	if strings.TrimSpace(s) == "" {
 		return "-"
 	}
-	return s
+	return cell(s)
 }

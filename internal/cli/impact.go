@@ -43,7 +43,7 @@ func NewImpactCmd() *cobra.Command {
 }
 
 func summary(s cmdb.CISummary) string {
-	return fmt.Sprintf("%s %s (%s, criticality %d)", s.Key, s.Name, s.Kind, s.Criticality)
+	return fmt.Sprintf("%s %s (%s, criticality %d)", cell(s.Key), cell(s.Name), cell(string(s.Kind)), s.Criticality)
 }
 
 // impactTree prints the root, then each reached CI under the CI before it
@@ -65,7 +65,7 @@ func impactTree(w io.Writer, imp cmdb.Impact) {
 			if i == len(kids)-1 {
 				branch, next = "└── ", "    "
 			}
-			fmt.Fprintf(w, "%s%s%s  [%s]\n", indent, branch, summary(n.CI), n.Via)
+			fmt.Fprintf(w, "%s%s%s  [%s]\n", indent, branch, summary(n.CI), cell(string(n.Via)))
 			walk(n.CI.Key, indent+next)
 		}
 	}
@@ -82,7 +82,7 @@ func impactTree(w io.Writer, imp cmdb.Impact) {
 	if len(imp.Services) > 0 {
 		fmt.Fprintf(w, "\nbusiness services (%d):\n", len(imp.Services))
 		for _, s := range imp.Services {
-			fmt.Fprintf(w, "  %s %s  path: %s\n", s.CI.Key, s.CI.Name, strings.Join(s.Path, " → "))
+			fmt.Fprintf(w, "  %s %s  path: %s\n", cell(s.CI.Key), cell(s.CI.Name), cell(strings.Join(s.Path, " → ")))
 		}
 	}
 }

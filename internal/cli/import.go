@@ -48,7 +48,7 @@ func NewImportCmd() *cobra.Command {
 			var p *client.Problem
 			if errors.As(err, &p) && p.Report != nil {
 				// Refused strict import: show what would have happened.
-				printRejected(cmd.ErrOrStderr(), *p.Report)
+				printRejected(terminalSafe(cmd.ErrOrStderr()), *p.Report)
 			}
 			if err != nil {
 				return err
@@ -62,9 +62,9 @@ func NewImportCmd() *cobra.Command {
 }
 
 func importSummary(w io.Writer, rep cmdb.ImportReport) {
-	fmt.Fprintf(w, "%s (%s", rep.Key, rep.Format)
+	fmt.Fprintf(w, "%s (%s", cell(rep.Key), cell(rep.Format))
 	if rep.Filename != "" {
-		fmt.Fprintf(w, ", %s", rep.Filename)
+		fmt.Fprintf(w, ", %s", cell(rep.Filename))
 	}
 	fmt.Fprintf(w, "): %d created, %d updated, %d unchanged, %d rejected\n", rep.Created, rep.Updated, rep.Unchanged, rep.Rejected)
 	printRejected(w, rep)
@@ -85,12 +85,12 @@ func printRejected(w io.Writer, rep cmdb.ImportReport) {
 		if label == "" {
 			label = fmt.Sprintf("row %d", row.Row)
 		}
-		fmt.Fprintf(w, "  %s\n", label)
+		fmt.Fprintf(w, "  %s\n", cell(label))
 		for _, e := range row.Errors {
-			fmt.Fprintf(w, "    %s: %s\n", e.Field, e.Message)
+			fmt.Fprintf(w, "    %s: %s\n", cell(e.Field), cell(e.Message))
 		}
 		if len(row.Conflict) > 0 {
-			fmt.Fprintf(w, "    matches several CIs: %s\n", strings.Join(row.Conflict, ", "))
+			fmt.Fprintf(w, "    matches several CIs: %s\n", cell(strings.Join(row.Conflict, ", ")))
 		}
 	}
 }

@@ -21,7 +21,7 @@ import (
 func Execute() int {
 	root := NewRootCmd(os.Stdout, os.Stderr)
 	if err := root.Execute(); err != nil {
-		fmt.Fprintln(os.Stderr, "error:", err)
+		printError(os.Stderr, err)
 		return 1
 	}
 	return 0
@@ -35,8 +35,8 @@ func NewRootCmd(out, errOut io.Writer) *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.SetOut(out)
-	root.SetErr(errOut)
+	root.SetOut(terminalSafe(out))
+	root.SetErr(terminalSafe(errOut))
 	config.Register(root.PersistentFlags(), "log-level")
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		return setupLogging(cmd.ErrOrStderr(), config.Get(cmd.Flags(), "log-level"))

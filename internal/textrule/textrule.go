@@ -14,7 +14,6 @@ package textrule
 
 import (
 	"fmt"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/rampart-itsm/rampart/internal/errs"
@@ -85,21 +84,31 @@ func Escape(s string) string {
 	if Safe(s) {
 		return s
 	}
-	var b strings.Builder
-	b.Grow(len(s) + 8)
+	return string(escape(nil, []byte(s), false))
+}
+
+// AppendEscapedLines appends b to dst escaped like Escape, except that TAB
+// and LF stay as they are: for whole lines of output, whose own layout
+// uses them. Stored text inside such output is escaped with Escape first
+// when its tabs and line breaks must not shift the layout.
+func AppendEscapedLines(dst, b []byte) []byte { return escape(dst, b, true) }
+
+func escape(dst, s []byte, keepLayout bool) []byte {
 	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := utf8.DecodeRune(s[i:])
 		switch {
 		case r == utf8.RuneError && size == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
+			dst = fmt.Appendf(dst, `\x%02x`, s[i])
+		case keepLayout && (r == '\t' || r == '\n'):
+			dst = append(dst, s[i])
 		case unsafeOnTerminal(r):
-			fmt.Fprintf(&b, `\u%04x`, r)
+			dst = fmt.Appendf(dst, `\u%04x`, r)
 		default:
-			b.WriteString(s[i : i+size])
+			dst = append(dst, s[i:i+size]...)
 		}
 		i += size
 	}
-	return b.String()
+	return dst
 }
 
 // Safe reports whether Escape would return s unchanged.
