@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/rampart-itsm/rampart/internal/clock"
+	"github.com/rampart-itsm/rampart/internal/httpauth"
 	"github.com/rampart-itsm/rampart/internal/jobs"
 	"github.com/rampart-itsm/rampart/internal/services"
 	"github.com/rampart-itsm/rampart/internal/store"
@@ -22,10 +24,14 @@ import (
 // Config says where the data lives and how to run.
 type Config struct {
 	// Target is a postgres:// DSN or the path of the SQLite database file.
-	Target        string
-	Clock         clock.Clock
-	Logger        *slog.Logger
-	SecureCookies bool
+	Target string
+	Clock  clock.Clock
+	Logger *slog.Logger
+	// Transport says when a request came over HTTPS (Secure cookies, HSTS).
+	Transport httpauth.Transport
+	// UploadTimeout is how long a signed-in user may take to send an
+	// uploaded file; 0 leaves the server's read timeout in charge.
+	UploadTimeout time.Duration
 	// Worker names this process in job leases; defaults to host and pid.
 	Worker string
 }

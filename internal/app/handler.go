@@ -13,7 +13,8 @@ import (
 )
 
 // Handler returns the whole HTTP surface: health, metrics, the JSON API
-// under /api/ and the web UI everywhere else.
+// under /api/ and the web UI everywhere else; answers to requests that came
+// over HTTPS carry Strict-Transport-Security.
 func (a *App) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", a.healthz)
@@ -21,12 +22,13 @@ func (a *App) Handler() http.Handler {
 	// no metric carries record content, so they need no authorisation.
 	mux.Handle("GET /metrics", promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{Registry: a.Registry}))
 	mux.Handle("/api/", httpapi.New(httpapi.Deps{
-		Services: a.Services, Logger: a.Logger, Registry: a.Registry, Clock: a.Clock,
+		Services: a.Services, Logger: a.Logger, Registry: a.Registry, Clock: a.Clock, UploadTimeout: a.cfg.UploadTimeout,
 	}))
 	mux.Handle("/", web.New(web.Deps{
-		Services: a.Services, Logger: a.Logger, Registry: a.Registry, Clock: a.Clock, Secure: a.cfg.SecureCookies,
+		Services: a.Services, Logger: a.Logger, Registry: a.Registry, Clock: a.Clock,
+		Transport: a.cfg.Transport, UploadTimeout: a.cfg.UploadTimeout,
 	}))
-	return mux
+	return a.cfg.Transport.HSTS(mux)
 }
 
 // healthz answers 200 when the database answers, 503 otherwise, so a load

@@ -20,6 +20,6 @@ func newConfigCmd() *cobra.Command {
 			return nil
 		},
 	}
-	config.Register(cmd.Flags(), "addr", "data", "db", "secure-cookies", "url", "token")
+	config.Register(cmd.Flags(), append([]string{"data", "db", "url", "token"}, serveFlags...)...)
 	return cmd
 }

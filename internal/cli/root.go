@@ -71,6 +71,11 @@ func withApp(cmd *cobra.Command, fn func(a *app.App) error) error {
 
 // openApp opens the database named by the command's --data/--db flags.
 func openApp(ctx context.Context, cmd *cobra.Command) (*app.App, error) {
-	return app.Open(ctx, app.Config{Target: config.Target(cmd.Flags()), Logger: slog.Default(),
-		SecureCookies: cmd.Flags().Lookup("secure-cookies") != nil && config.Get(cmd.Flags(), "secure-cookies") == "true"})
+	return openAppWith(ctx, cmd, app.Config{})
+}
+
+// openAppWith is openApp with the rest of the configuration (serve's).
+func openAppWith(ctx context.Context, cmd *cobra.Command, cfg app.Config) (*app.App, error) {
+	cfg.Target, cfg.Logger = config.Target(cmd.Flags()), slog.Default()
+	return app.Open(ctx, cfg)
 }

@@ -8,13 +8,17 @@ import (
 	"net"
 	"net/http"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
+	"github.com/rampart-itsm/rampart/internal/app"
 	"github.com/rampart-itsm/rampart/internal/config"
 	"github.com/rampart-itsm/rampart/internal/demo"
+	"github.com/rampart-itsm/rampart/internal/httpauth"
 )
 
 func newServeCmd() *cobra.Command {
@@ -31,12 +35,70 @@ func newServeCmd() *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&withDemo, "demo", false, "load demonstration data into an empty CMDB")
 	addDBFlags(cmd)
-	config.Register(cmd.Flags(), "addr", "secure-cookies")
+	config.Register(cmd.Flags(), serveFlags...)
 	return cmd
 }
 
+// serveFlags are serve's options besides the database.
+var serveFlags = []string{"addr", "secure-cookies", "trusted-proxies", "read-header-timeout", "read-timeout",
+	"upload-timeout", "idle-timeout", "max-header-bytes"}
+
+// serverSettings bound what a client may make the server wait for, and say
+// how to tell a request that came over HTTPS.
+type serverSettings struct {
+	transport                                                  httpauth.Transport
+	readHeaderTimeout, readTimeout, uploadTimeout, idleTimeout time.Duration
+	maxHeaderBytes                                             int
+}
+
+// readServerSettings reads serve's flags, refusing values that are not
+// durations, sizes or addresses rather than guessing.
+func readServerSettings(fs *pflag.FlagSet) (serverSettings, error) {
+	var s serverSettings
+	var err error
+	if s.transport.Secure, err = httpauth.ParseSecureMode(config.Get(fs, "secure-cookies")); err != nil {
+		return s, fmt.Errorf("--secure-cookies: %w", err)
+	}
+	if s.transport.Proxies, err = httpauth.ParseProxies(config.Get(fs, "trusted-proxies")); err != nil {
+		return s, fmt.Errorf("--trusted-proxies: %w", err)
+	}
+	for _, d := range []struct {
+		flag string
+		dst  *time.Duration
+	}{{"read-header-timeout", &s.readHeaderTimeout}, {"read-timeout", &s.readTimeout},
+		{"upload-timeout", &s.uploadTimeout}, {"idle-timeout", &s.idleTimeout}} {
+		v, err := time.ParseDuration(config.Get(fs, d.flag))
+		if err != nil || v <= 0 {
+			return s, fmt.Errorf("--%s %q: want a positive duration such as 30s or 5m", d.flag, config.Get(fs, d.flag))
+		}
+		*d.dst = v
+	}
+	n, err := strconv.Atoi(config.Get(fs, "max-header-bytes"))
+	if err != nil || n < 4096 {
+		return s, fmt.Errorf("--max-header-bytes %q: want a number of bytes, at least 4096", config.Get(fs, "max-header-bytes"))
+	}
+	s.maxHeaderBytes = n
+	return s, nil
+}
+
+// newHTTPServer is the server serve runs. Every read is bounded, so a
+// client that sends its headers or body slowly (or never) loses its
+// connection instead of holding it: headers within readHeaderTimeout, the
+// whole request within readTimeout (upload routes extend it for signed-in
+// users), and an idle keep-alive connection closes after idleTimeout.
+// There is no write timeout: the audit export streams for as long as the
+// log is.
+func newHTTPServer(h http.Handler, s serverSettings) *http.Server {
+	return &http.Server{Handler: h, ReadHeaderTimeout: s.readHeaderTimeout, ReadTimeout: s.readTimeout,
+		IdleTimeout: s.idleTimeout, MaxHeaderBytes: s.maxHeaderBytes}
+}
+
 func serve(ctx context.Context, cmd *cobra.Command, withDemo bool) error {
-	a, err := openApp(ctx, cmd)
+	settings, err := readServerSettings(cmd.Flags())
+	if err != nil {
+		return err
+	}
+	a, err := openAppWith(ctx, cmd, app.Config{Transport: settings.transport, UploadTimeout: settings.uploadTimeout})
 	if err != nil {
 		return err
 	}
@@ -63,7 +125,7 @@ func serve(ctx context.Context, cmd *cobra.Command, withDemo bool) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	srv := newHTTPServer(a.Handler(), settings)
 	go func() {
 		if err := a.Runner.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
 			slog.Error("background runner stopped", "error", err)

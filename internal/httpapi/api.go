@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -19,6 +20,10 @@ type Deps struct {
 	Logger   *slog.Logger
 	Registry *prometheus.Registry
 	Clock    clock.Clock
+	// UploadTimeout is how long an authenticated caller has to send the
+	// body of an upload route, beyond the server's read timeout for
+	// ordinary requests; 0 keeps the server's.
+	UploadTimeout time.Duration
 }
 
 // api is the handler New returns.

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/rampart-itsm/rampart/internal/auth"
+	"github.com/rampart-itsm/rampart/internal/clock"
 	"github.com/rampart-itsm/rampart/internal/errs"
 	"github.com/rampart-itsm/rampart/internal/httpauth"
 )
@@ -42,6 +43,13 @@ func (a *api) serve(rt route, w http.ResponseWriter, r *http.Request) error {
 		}
 		infoOf(r.Context()).user = p.Username
 		r = r.WithContext(auth.WithPrincipal(r.Context(), p))
+		if rt.upload && a.d.UploadTimeout > 0 {
+			// A discovery file of tens of megabytes on a slow link takes
+			// longer than the server's read timeout, which is sized for
+			// JSON; only callers who identified themselves get longer.
+			// The deadline is wall-clock time, whatever the API's clock.
+			_ = http.NewResponseController(w).SetReadDeadline(clock.Real{}.Now().Add(a.d.UploadTimeout))
+		}
 	}
 	if err := checkRequestText(r, rt); err != nil {
 		return err

@@ -43,7 +43,7 @@ var errorPages = map[errs.Kind]struct {
 func (s *server) renderError(w http.ResponseWriter, r *http.Request, rq *request, err error) {
 	kind := errs.KindOf(err)
 	if kind == errs.Unauthenticated {
-		httpauth.ClearSessionCookie(w, s.Secure)
+		httpauth.ClearSessionCookie(w, s.secure(r))
 		redirectToLogin(w, r)
 		return
 	}

@@ -39,7 +39,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request, rq *request) erro
 	if err != nil {
 		return err
 	}
-	httpauth.SetSessionCookie(w, sid, sess.ExpiresAt, s.Secure)
+	httpauth.SetSessionCookie(w, sid, sess.ExpiresAt, s.secure(r))
 	return redirect(w, r, next, "")
 }
 
@@ -50,7 +50,7 @@ func (s *server) logout(w http.ResponseWriter, r *http.Request, rq *request) err
 			return err
 		}
 	}
-	httpauth.ClearSessionCookie(w, s.Secure)
+	httpauth.ClearSessionCookie(w, s.secure(r))
 	return redirect(w, r, "/login", "")
 }
 

@@ -132,7 +132,7 @@ func TestMustChangePasswordFirst(t *testing.T) {
 func TestSecureCookiesWhenServedOverHTTPS(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.user("ann", auth.RoleAgent)
-		e.h = web.New(web.Deps{Services: services.Services{CMDB: e.cmdb, Auth: e.auth, Audit: e.audit}, Secure: true})
+		e.h = web.New(web.Deps{Services: services.Services{CMDB: e.cmdb, Auth: e.auth, Audit: e.audit}, Transport: httpauth.Transport{Secure: httpauth.SecureAlways}})
 		rec := e.anon().postForm("/login", url.Values{"username": {"ann"}, "password": {testPassword}})
 		wantStatus(t, rec, http.StatusSeeOther)
 		cookies := rec.Result().Cookies()

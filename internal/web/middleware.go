@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 
 	"github.com/rampart-itsm/rampart/internal/auth"
+	"github.com/rampart-itsm/rampart/internal/clock"
 	"github.com/rampart-itsm/rampart/internal/errs"
 	"github.com/rampart-itsm/rampart/internal/httpauth"
 )
@@ -98,7 +99,7 @@ func (s *server) page(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, err := httpauth.Identify(r.Context(), s.Auth, r)
 		if errs.Is(err, errs.Unauthenticated) {
-			httpauth.ClearSessionCookie(w, s.Secure)
+			httpauth.ClearSessionCookie(w, s.secure(r))
 			err, id = nil, httpauth.Identity{}
 		}
 		if err != nil {
@@ -114,9 +115,10 @@ func (s *server) page(h handlerFunc) http.Handler {
 			// The server slides the session's expiry on use; the cookie
 			// must follow, or an active user is signed out at the first
 			// expiry set at sign-in.
-			httpauth.SetSessionCookie(w, id.SessionID, id.Session.ExpiresAt, s.Secure)
+			httpauth.SetSessionCookie(w, id.SessionID, id.Session.ExpiresAt, s.secure(r))
 		}
 		if r.Method == http.MethodPost {
+			s.allowUpload(w, r)
 			if err := parseBody(w, r); err != nil {
 				s.renderError(w, r, rq, err)
 				return
@@ -147,6 +149,19 @@ func (s *server) page(h handlerFunc) http.Handler {
 			s.renderError(w, r, rq, err)
 		}
 	})
+}
+
+// allowUpload gives a signed-in user's file upload (a multipart form)
+// UploadTimeout to arrive instead of the server's read timeout, which is
+// sized for forms: a discovery file of tens of megabytes on a slow link
+// takes minutes. Anonymous requests never get here.
+func (s *server) allowUpload(w http.ResponseWriter, r *http.Request) {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct == "multipart/form-data" && s.UploadTimeout > 0 {
+		// A connection deadline is wall-clock time, whatever clock the
+		// application runs on.
+		_ = http.NewResponseController(w).SetReadDeadline(clock.Real{}.Now().Add(s.UploadTimeout))
+	}
 }
 
 // parseBody reads a POST body within its size limit, so the CSRF check and

@@ -5,10 +5,12 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/rampart-itsm/rampart/internal/clock"
+	"github.com/rampart-itsm/rampart/internal/httpauth"
 	"github.com/rampart-itsm/rampart/internal/services"
 )
 
@@ -19,8 +21,13 @@ type Deps struct {
 	Logger   *slog.Logger // nil: logs are discarded
 	Registry *prometheus.Registry
 	Clock    clock.Clock
-	// Secure marks cookies Secure; set it when Rampart is served over HTTPS.
-	Secure bool
+	// Transport says when a request came over HTTPS, which marks the
+	// session cookie Secure.
+	Transport httpauth.Transport
+	// UploadTimeout is how long a signed-in user has to send an uploaded
+	// file, beyond the server's read timeout for ordinary requests; 0
+	// keeps the server's.
+	UploadTimeout time.Duration
 }
 
 // server holds what every page handler needs.
@@ -42,3 +49,6 @@ func New(d Deps) http.Handler {
 	}
 	return s.routes()
 }
+
+// secure reports whether cookies set in answer to r are marked Secure.
+func (s *server) secure(r *http.Request) bool { return s.Transport.SecureCookies(r) }
