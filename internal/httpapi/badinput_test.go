@@ -5,9 +5,15 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/rampart-itsm/rampart/internal/services"
 )
 
 // Bodies the API must refuse with a 400 naming what is wrong, changing
@@ -329,6 +335,76 @@ func TestCriticalityZeroRefused(t *testing.T) {
 		e.must(req{as: asAgent, method: "GET", path: "/api/v1/cis/" + ci.Key}, 200).decode(t, &got)
 		if got.Criticality != 3 {
 			t.Errorf("criticality after the refused patch: %d", got.Criticality)
+		}
+	})
+}
+
+// slowBody is a request body that arrives a few bytes at a time.
+type slowBody struct {
+	data  []byte
+	chunk int
+	pause time.Duration
+}
+
+func (b *slowBody) Read(p []byte) (int, error) {
+	if len(b.data) == 0 {
+		return 0, io.EOF
+	}
+	time.Sleep(b.pause)
+	n := copy(p[:min(len(p), b.chunk)], b.data)
+	b.data = b.data[n:]
+	return n, nil
+}
+
+// A body that stops arriving within the server's read timeout is cut off
+// (408 when the answer gets through); a signed-in upload gets the longer
+// upload timeout instead, so a slow link can still send a large file.
+func TestSlowBodies(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		h := New(Deps{Services: services.Services{CMDB: e.cmdb, Auth: e.auth, Audit: e.audit, Jobs: e.jobs},
+			Registry: prometheus.NewRegistry(), Clock: e.clk, UploadTimeout: time.Minute})
+		srv := httptest.NewUnstartedServer(h)
+		srv.Config.ReadTimeout = 300 * time.Millisecond
+		srv.Start()
+		defer srv.Close()
+		send := func(path, as, body, contentType string) (*http.Response, error) {
+			// 40 pauses of 25 ms: longer than the read timeout, however fast
+			// the machine; far shorter than the upload timeout.
+			b := []byte(body)
+			req, _ := http.NewRequest("POST", srv.URL+path, &slowBody{data: b, chunk: max(1, len(b)/40), pause: 25 * time.Millisecond})
+			req.ContentLength = int64(len(b))
+			req.Header.Set("Content-Type", contentType)
+			if as != asAnonymous {
+				req.Header.Set("Authorization", "Bearer "+e.tokens[as])
+			}
+			return srv.Client().Do(req)
+		}
+		res, err := send("/api/v1/cis", asAgent, `{"name":"slow-json","kind":"server","description":"`+strings.Repeat("x", 200)+`"}`, "application/json")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode != http.StatusRequestTimeout {
+				t.Errorf("trickled JSON body: status %d, want 408 or a closed connection", res.StatusCode)
+			}
+		}
+		csv := "name,ips\n" + strings.Repeat("slow-a,10.9.0.1\n", 20)
+		res, err = send("/api/v1/imports/csv", asAgent, csv, "text/csv")
+		if err != nil {
+			t.Fatalf("trickled upload: %v", err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusCreated {
+			t.Errorf("trickled upload by a signed-in agent: status %d, want 201", res.StatusCode)
+		}
+		// Anonymous callers get no extension: they are refused before the
+		// body is read.
+		if res, err = send("/api/v1/imports/csv", asAnonymous, csv, "text/csv"); err == nil {
+			res.Body.Close()
+			if res.StatusCode != http.StatusUnauthorized {
+				t.Errorf("anonymous upload: status %d", res.StatusCode)
+			}
+		}
+		if e.countCIs() != 1 {
+			t.Errorf("%d CIs, want the one the upload created", e.countCIs())
 		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -112,6 +113,8 @@ func jsonError(err error) error {
 	switch {
 	case tooLarge(err):
 		return errs.E(errs.TooLarge, "request body is larger than the limit of %s", sizeOf(err))
+	case timedOut(err):
+		return requestTimeout()
 	case errors.Is(err, io.EOF):
 		return badRequest(errs.E(errs.Invalid, "request body is empty; send a JSON value"))
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -130,6 +133,17 @@ func jsonError(err error) error {
 	}
 	// Errors from a field's own UnmarshalJSON (a time that is not RFC 3339).
 	return badRequest(errs.E(errs.Invalid, "invalid JSON value: %s", strings.TrimPrefix(err.Error(), "json: ")))
+}
+
+// timedOut reports a body that did not arrive within the server's read
+// deadline (a client sending slowly, or not at all).
+func timedOut(err error) bool { return errors.Is(err, os.ErrDeadlineExceeded) }
+
+// requestTimeout is the 408 for a body that stopped arriving; the server
+// closes the connection after it.
+func requestTimeout() error {
+	return &protocolError{code: http.StatusRequestTimeout, kind: kindTimeout,
+		err: errs.E(errs.Invalid, "the request body did not arrive in time; send it again")}
 }
 
 func tooLarge(err error) bool {

@@ -72,6 +72,9 @@ func (a *api) importFile(w http.ResponseWriter, r *http.Request, format, filenam
 		if lim.err != nil {
 			return lim.err
 		}
+		if timedOut(err) {
+			return requestTimeout()
+		}
 		if e, ok := errs.As(err); ok && e.Kind == errs.Invalid {
 			return badRequest(e)
 		}
@@ -113,6 +116,9 @@ func uploadedFile(r *http.Request) (io.Reader, string, error) {
 		if err != nil {
 			if tooLarge(err) {
 				return nil, "", errs.E(errs.TooLarge, "upload is larger than the limit of %s", sizeOf(err))
+			}
+			if timedOut(err) {
+				return nil, "", requestTimeout()
 			}
 			return nil, "", badField("file", "unreadable multipart body: %v", err)
 		}

@@ -41,7 +41,7 @@ func (m *malformed) Unwrap() error { return m.err }
 
 // protocolError is a failure of HTTP itself that no service kind names:
 // a body in a media type the route does not take (415), a precondition
-// header that does not hold (412).
+// header that does not hold (412), a body that did not arrive in time (408).
 type protocolError struct {
 	code int
 	kind errs.Kind
@@ -103,16 +103,19 @@ var titles = map[errs.Kind]string{
 	kindNotAllowed:       "Method not allowed",
 	kindUnsupportedMedia: "Unsupported media type",
 	kindPrecondition:     "Precondition failed",
+	kindTimeout:          "Request timeout",
 }
 
 // Problem kinds that are not errs kinds: a request that cannot be read, a
 // method the path does not take (which the mux, not a service, finds), a
-// body in the wrong media type and a precondition that does not hold.
+// body in the wrong media type, a precondition that does not hold and a
+// body that stopped arriving.
 const (
 	kindMalformed        errs.Kind = "malformed"
 	kindNotAllowed       errs.Kind = "method_not_allowed"
 	kindUnsupportedMedia errs.Kind = "unsupported_media_type"
 	kindPrecondition     errs.Kind = "precondition_failed"
+	kindTimeout          errs.Kind = "request_timeout"
 )
 
 // problemFor turns err into the problem to send. Internal errors keep their

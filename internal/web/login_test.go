@@ -2,7 +2,9 @@ package web_test
 
 import (
 	"context"
+	"crypto/tls"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -129,15 +131,59 @@ func TestMustChangePasswordFirst(t *testing.T) {
 	})
 }
 
+// The session cookie is Secure whenever the browser reached Rampart over
+// HTTPS: directly, or through a trusted proxy that says so. Anyone else's
+// X-Forwarded-Proto is ignored; secure-cookies=true still forces it.
 func TestSecureCookiesWhenServedOverHTTPS(t *testing.T) {
+	proxies, _ := httpauth.ParseProxies("10.0.0.5")
+	cases := []struct {
+		name   string
+		mode   httpauth.SecureMode
+		tls    bool
+		remote string
+		proto  string
+		secure bool
+	}{
+		{"plain HTTP", httpauth.SecureAuto, false, "203.0.113.9:5000", "", false},
+		{"TLS", httpauth.SecureAuto, true, "203.0.113.9:5000", "", true},
+		{"trusted proxy terminating TLS", httpauth.SecureAuto, false, "10.0.0.5:5000", "https", true},
+		{"header from someone else", httpauth.SecureAuto, false, "203.0.113.9:5000", "https", false},
+		{"forced by configuration", httpauth.SecureAlways, false, "203.0.113.9:5000", "", true},
+	}
 	eachEnv(t, func(t *testing.T, e *env) {
 		e.user("ann", auth.RoleAgent)
-		e.h = web.New(web.Deps{Services: services.Services{CMDB: e.cmdb, Auth: e.auth, Audit: e.audit}, Transport: httpauth.Transport{Secure: httpauth.SecureAlways}})
-		rec := e.anon().postForm("/login", url.Values{"username": {"ann"}, "password": {testPassword}})
-		wantStatus(t, rec, http.StatusSeeOther)
-		cookies := rec.Result().Cookies()
-		if len(cookies) != 1 || !cookies[0].Secure || !cookies[0].HttpOnly {
-			t.Fatalf("cookies %+v", cookies)
+		for _, c := range cases {
+			e.h = web.New(web.Deps{Services: services.Services{CMDB: e.cmdb, Auth: e.auth, Audit: e.audit},
+				Transport: httpauth.Transport{Secure: c.mode, Proxies: proxies}})
+			req := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(url.Values{"username": {"ann"}, "password": {testPassword}}.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.RemoteAddr = c.remote
+			if c.tls {
+				req.TLS = &tls.ConnectionState{}
+			}
+			if c.proto != "" {
+				req.Header.Set("X-Forwarded-Proto", c.proto)
+			}
+			rec := e.anon().do(req)
+			wantStatus(t, rec, http.StatusSeeOther)
+			cookies := rec.Result().Cookies()
+			if len(cookies) != 1 || cookies[0].Secure != c.secure || !cookies[0].HttpOnly {
+				t.Errorf("%s: cookies %+v, want Secure %v", c.name, cookies, c.secure)
+			}
+			// Signing out clears the cookie with the same attributes.
+			out := e.anon()
+			out.cookie = cookies[0]
+			req = httptest.NewRequest(http.MethodGet, "/cis", nil)
+			req.RemoteAddr, req.TLS = c.remote, nil
+			if c.tls {
+				req.TLS = &tls.ConnectionState{}
+			}
+			if c.proto != "" {
+				req.Header.Set("X-Forwarded-Proto", c.proto)
+			}
+			if got := out.do(req).Result().Cookies(); len(got) != 1 || got[0].Secure != c.secure {
+				t.Errorf("%s: refreshed cookie %+v, want Secure %v", c.name, got, c.secure)
+			}
 		}
 	})
 }
