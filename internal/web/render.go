@@ -3,10 +3,12 @@ package web
 import (
 	"bytes"
 	"embed"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/rampart-itsm/rampart/internal/auth"
@@ -24,19 +26,29 @@ type layout struct {
 	Flash   string
 }
 
-// viewer is the signed-in user as the frame shows them, with what their
-// roles allow so templates hide what they cannot use.
+// viewer is the signed-in user as the frame shows them. Templates ask
+// Can whether to show a link or button, so they hide exactly what the
+// services would refuse.
 type viewer struct {
 	Username    string
 	DisplayName string
 	Roles       []auth.Role
 	RoleText    string // "admin, auditor"
-	CanWriteCIs bool
-	CanImport   bool
-	CanImports  bool // may read import reports (staff who see the whole CMDB)
-	CanAudit    bool
-	CanAdmin    bool
-	CanJobs     bool
+	p           auth.Principal
+	// off are actions whose pages this server does not serve (no jobs
+	// runner), so no link leads to a "not found".
+	off []auth.Action
+}
+
+// Can reports whether the viewer may take the named action, by the same
+// permission table the services enforce: {{if .Viewer.Can "ci:write"}}.
+// An unknown name fails the page instead of hiding something from everyone.
+func (v *viewer) Can(action string) (bool, error) {
+	a := auth.Action(action)
+	if !a.Valid() {
+		return false, fmt.Errorf("template asks Can(%q), which is no action", action)
+	}
+	return v != nil && v.p.Can(a) && !slices.Contains(v.off, a), nil
 }
 
 // frame builds the layout for a signed-in page.
@@ -53,12 +65,9 @@ func (s *server) frame(r *http.Request, rq *request, title, section string) layo
 	for i, r := range rq.P.Roles {
 		roles[i] = label(r)
 	}
-	l.Viewer = &viewer{
-		Username: rq.P.Username, DisplayName: name, Roles: rq.P.Roles, RoleText: strings.Join(roles, ", "),
-		CanWriteCIs: rq.P.Can(auth.CIWrite), CanImport: rq.P.Can(auth.ImportRun),
-		CanImports: auth.CIScope(rq.P).All,
-		CanAudit:   rq.P.Can(auth.AuditRead), CanAdmin: rq.P.Can(auth.UserManage),
-		CanJobs: s.Jobs != nil && rq.P.Can(auth.JobsAdmin),
+	l.Viewer = &viewer{Username: rq.P.Username, DisplayName: name, Roles: rq.P.Roles, RoleText: strings.Join(roles, ", "), p: rq.P}
+	if s.Jobs == nil {
+		l.Viewer.off = append(l.Viewer.off, auth.JobsAdmin)
 	}
 	if rq.Session != nil {
 		l.CSRF = rq.Session.CSRFToken
