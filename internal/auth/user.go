@@ -1,6 +1,10 @@
 package auth
 
-import "time"
+import (
+	"time"
+
+	"github.com/rampart-itsm/rampart/internal/paging"
+)
 
 // User is a person who signs in to Rampart. It carries no secrets, so it is
 // what responses and audit entries show.
@@ -57,19 +61,6 @@ type UserPage struct {
 	NextCursor string `json:"next_cursor,omitempty"`
 }
 
-// Page sizes for lists.
-const (
-	DefaultLimit = 50
-	MaxLimit     = 500
-)
-
-// ClampLimit returns the page size to use for a requested limit.
-func ClampLimit(n int) int {
-	switch {
-	case n <= 0:
-		return DefaultLimit
-	case n > MaxLimit:
-		return MaxLimit
-	}
-	return n
-}
+// ClampLimit returns the page size to use for a requested limit, by the
+// one rule every list follows (package paging); the user store calls it.
+func ClampLimit(n int) int { return paging.Clamp(n) }

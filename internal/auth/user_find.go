@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/rampart-itsm/rampart/internal/errs"
+	"github.com/rampart-itsm/rampart/internal/paging"
 )
 
 // FindUsers lists users ordered by username, one page at a time. What the
@@ -15,11 +16,15 @@ func (s *Service) FindUsers(ctx context.Context, p Principal, f UserFilter) (Use
 	if err := p.Require(UserRead); err != nil {
 		return UserPage{}, err
 	}
-	f.Limit = ClampLimit(f.Limit)
+	var fe errs.Fields
+	f.Limit = paging.Limit(&fe, f.Limit)
 	f.Query = strings.TrimSpace(f.Query)
 	f.Team = strings.TrimSpace(f.Team)
 	if f.Role != "" && !f.Role.Valid() {
-		return UserPage{}, errs.Field("role", "unknown role %q (known: %s)", f.Role, roleList())
+		fe.Add("role", "unknown role %q (known: %s)", f.Role, roleList())
+	}
+	if err := fe.Err(); err != nil {
+		return UserPage{}, err
 	}
 	var page UserPage
 	err := s.tx.View(ctx, func(tx Tx) (err error) {

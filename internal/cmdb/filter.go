@@ -6,12 +6,7 @@ import (
 	"time"
 
 	"github.com/rampart-itsm/rampart/internal/errs"
-)
-
-// Page sizes for lists.
-const (
-	DefaultLimit = 50
-	MaxLimit     = 500
+	"github.com/rampart-itsm/rampart/internal/paging"
 )
 
 // Filter selects CIs. Zero fields do not filter.
@@ -81,14 +76,7 @@ func normalizeFilter(f Filter) (Filter, error) {
 	if f.MinCriticality < 0 || f.MinCriticality > 5 {
 		fe.Add("min_criticality", "must be between 1 and 5")
 	}
-	switch {
-	case f.Limit < 0:
-		fe.Add("limit", "must not be negative")
-	case f.Limit == 0:
-		f.Limit = DefaultLimit
-	case f.Limit > MaxLimit:
-		f.Limit = MaxLimit
-	}
+	f.Limit = paging.Limit(&fe, f.Limit)
 	return f, fe.Err()
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/rampart-itsm/rampart/internal/audit"
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/errs"
+	"github.com/rampart-itsm/rampart/internal/paging"
 )
 
 // Candidate is one discovered asset, as a parser read it from a source.
@@ -174,13 +175,9 @@ func (s *Service) FindImports(ctx context.Context, p auth.Principal, cursor stri
 	if err := p.Require(auth.ImportRead); err != nil {
 		return nil, "", err
 	}
-	switch {
-	case limit < 0:
-		return nil, "", errs.Field("limit", "must not be negative")
-	case limit == 0:
-		limit = DefaultLimit
-	case limit > MaxLimit:
-		limit = MaxLimit
+	var fe errs.Fields
+	if limit = paging.Limit(&fe, limit); fe.Err() != nil {
+		return nil, "", fe.Err()
 	}
 	var out []ImportReport
 	var next string

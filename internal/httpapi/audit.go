@@ -29,9 +29,10 @@ var auditFilterParams = append([]param{
 // one JSON object per line, streamed without a limit.
 func (a *api) listAudit(w http.ResponseWriter, r *http.Request) error {
 	q := params(r)
+	pg := q.page()
 	f := auditlog.Filter{
 		Kind: q.str("kind"), Key: q.str("key"), Actor: q.str("actor"), Action: q.str("action"),
-		Since: q.time("since"), Until: q.time("until"), Cursor: q.str("cursor"), Limit: q.limit(),
+		Since: q.time("since"), Until: q.time("until"), Cursor: pg.Cursor, Limit: pg.Limit,
 	}
 	if err := q.err(); err != nil {
 		return err

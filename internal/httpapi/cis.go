@@ -34,6 +34,7 @@ func kindNames() []string {
 // listCIs: GET /api/v1/cis. Requesters get (and count) only their own CIs.
 func (a *api) listCIs(w http.ResponseWriter, r *http.Request) error {
 	q := params(r)
+	pg := q.page()
 	f := cmdb.Filter{
 		Query:           q.str("q"),
 		Kind:            cmdb.Kind(q.oneOf("kind", kindNames()...)),
@@ -45,8 +46,8 @@ func (a *api) listCIs(w http.ResponseWriter, r *http.Request) error {
 		MinCriticality:  q.integer("min_criticality", 0, 1, 5),
 		InternetExposed: q.boolean("internet_exposed"),
 		UpdatedSince:    q.time("updated_since"),
-		Cursor:          q.str("cursor"),
-		Limit:           q.limit(),
+		Cursor:          pg.Cursor,
+		Limit:           pg.Limit,
 	}
 	if err := q.err(); err != nil {
 		return err

@@ -150,11 +150,11 @@ func (l *limitWatch) Read(p []byte) (int, error) {
 // listImports: GET /api/v1/imports, newest first.
 func (a *api) listImports(w http.ResponseWriter, r *http.Request) error {
 	q := params(r)
-	cursor, limit := q.str("cursor"), q.limit()
+	pg := q.page()
 	if err := q.err(); err != nil {
 		return err
 	}
-	items, next, err := a.d.CMDB.FindImports(r.Context(), principal(r), cursor, limit)
+	items, next, err := a.d.CMDB.FindImports(r.Context(), principal(r), pg.Cursor, pg.Limit)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,7 @@ import (
 func (a *api) listJobs(w http.ResponseWriter, r *http.Request) error {
 	q := params(r)
 	status := q.oneOf("status", string(jobs.StatusQueued), string(jobs.StatusRunning), string(jobs.StatusDone), string(jobs.StatusDead))
-	limit := q.limit()
+	limit := q.page().Limit // jobs come newest first without a cursor
 	if err := q.err(); err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/rampart-itsm/rampart/internal/cmdb"
+	"github.com/rampart-itsm/rampart/internal/paging"
 )
 
 // The OpenAPI document is built from the route table, so every served
@@ -60,7 +61,7 @@ func openAPIDocument(routes []route) obj {
 			"version": "1",
 			"description": "IT service management for NOC and SOC. Authenticate with Authorization: Bearer TOKEN " +
 				"(rampart token create, or POST /api/v1/tokens). Errors are RFC 9457 problems. Lists use cursor " +
-				"pagination (?limit= up to 500, next_cursor) and updated_since for incremental sync.",
+				"pagination (?limit= up to " + strconv.Itoa(paging.MaxLimit) + ", next_cursor) and updated_since for incremental sync.",
 		},
 		"servers": []obj{{"url": "/"}},
 		"paths":   paths,

@@ -10,13 +10,8 @@ import (
 	"time"
 
 	"github.com/rampart-itsm/rampart/internal/errs"
+	"github.com/rampart-itsm/rampart/internal/paging"
 	"github.com/rampart-itsm/rampart/internal/textrule"
-)
-
-// Pagination bounds shared by every list.
-const (
-	defaultLimit = 50
-	maxLimit     = 500
 )
 
 // queryParams reads query parameters and collects every bad one, so a
@@ -101,8 +96,8 @@ func (q *queryParams) oneOf(name string, allowed ...string) string {
 	return ""
 }
 
-// limit reads ?limit= with the shared default and maximum.
-func (q *queryParams) limit() int { return q.integer("limit", defaultLimit, 1, maxLimit) }
+// page reads ?cursor= and ?limit= by the rule every list follows.
+func (q *queryParams) page() paging.Page { return paging.FromQuery(q.v, &q.fe) }
 
 // err returns a 400 naming every bad parameter, or nil.
 func (q *queryParams) err() error {

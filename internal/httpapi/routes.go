@@ -1,10 +1,12 @@
 package httpapi
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/rampart-itsm/rampart/internal/auth"
+	"github.com/rampart-itsm/rampart/internal/paging"
 )
 
 // handlerFunc is a route handler: it writes the success answer itself and
@@ -274,7 +276,7 @@ func pathParams(path string) []string {
 var (
 	pageParams = []param{
 		{name: "cursor", typ: "string", desc: "next_cursor of the previous page, with the same filters; absent for the first page"},
-		{name: "limit", typ: "integer", desc: "page size, 1 to 500 (default 50)"},
+		{name: "limit", typ: "integer", desc: fmt.Sprintf("page size, 1 to %d (default %d)", paging.MaxLimit, paging.DefaultLimit)},
 	}
 	strictParams = []param{
 		{name: "strict", typ: "boolean", desc: "true: apply nothing when any row is rejected, and answer 422 with the report of the rejected rows. Default false: apply the good rows"},
@@ -288,6 +290,6 @@ var (
 	}
 	jobParams = []param{
 		{name: "status", typ: "string", enum: []string{"queued", "running", "done", "dead"}, desc: "only jobs in this status (default dead: failed every attempt)"},
-		{name: "limit", typ: "integer", desc: "at most this many jobs, 1 to 500 (default 50)"},
+		{name: "limit", typ: "integer", desc: fmt.Sprintf("at most this many jobs, 1 to %d (default %d)", paging.MaxLimit, paging.DefaultLimit)},
 	}
 )

@@ -36,13 +36,14 @@ func (a *api) getMe(w http.ResponseWriter, r *http.Request) error {
 // listUsers: GET /api/v1/users; requesters see (and count) only themselves.
 func (a *api) listUsers(w http.ResponseWriter, r *http.Request) error {
 	q := params(r)
+	pg := q.page()
 	f := auth.UserFilter{
 		Query:        q.str("q"),
 		Role:         auth.Role(q.oneOf("role", roleNames()...)),
 		Team:         q.str("team"),
 		UpdatedSince: q.time("updated_since"),
-		Cursor:       q.str("cursor"),
-		Limit:        q.limit(),
+		Cursor:       pg.Cursor,
+		Limit:        pg.Limit,
 	}
 	if err := q.err(); err != nil {
 		return err

@@ -8,12 +8,7 @@ import (
 	"github.com/rampart-itsm/rampart/internal/audit"
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/errs"
-)
-
-// List sizes for FindJobs.
-const (
-	DefaultLimit = 50
-	MaxLimit     = 500
+	"github.com/rampart-itsm/rampart/internal/paging"
 )
 
 // auditKind is the record kind of job entries in the audit log.
@@ -39,17 +34,9 @@ func (s *Service) FindJobs(ctx context.Context, p auth.Principal, status string,
 	if status != "" && !st.Valid() {
 		fe.Add("status", "must be one of queued, running, done, dead")
 	}
-	if limit < 0 {
-		fe.Add("limit", "must not be negative")
-	}
+	limit = paging.Limit(&fe, limit)
 	if err := fe.Err(); err != nil {
 		return nil, err
-	}
-	switch {
-	case limit == 0:
-		limit = DefaultLimit
-	case limit > MaxLimit:
-		limit = MaxLimit
 	}
 	var out []Job
 	err := s.t.View(ctx, func(tx Tx) error {

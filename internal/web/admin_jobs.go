@@ -7,6 +7,7 @@ import (
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/errs"
 	"github.com/rampart-itsm/rampart/internal/jobs"
+	"github.com/rampart-itsm/rampart/internal/paging"
 )
 
 // jobListView shows background jobs of one status; dead ones first of
@@ -26,11 +27,12 @@ func (s *server) jobList(w http.ResponseWriter, r *http.Request, rq *request) er
 	if s.Jobs == nil {
 		return errs.E(errs.NotFound, "background jobs are not run by this server")
 	}
-	status := r.URL.Query().Get("status")
+	q := r.URL.Query()
+	status := q.Get("status")
 	if status == "" {
 		status = string(jobs.StatusDead)
 	}
-	list, err := s.Jobs.FindJobs(r.Context(), rq.P, status, 100)
+	list, err := s.Jobs.FindJobs(r.Context(), rq.P, status, paging.FromQuery(q, nil).Limit)
 	if err != nil {
 		return err
 	}

@@ -6,9 +6,8 @@ import (
 
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/errs"
+	"github.com/rampart-itsm/rampart/internal/paging"
 )
-
-const userPageSize = 50
 
 // userListView is the user administration list.
 type userListView struct {
@@ -52,7 +51,8 @@ func (s *server) userList(w http.ResponseWriter, r *http.Request, rq *request) e
 		return err
 	}
 	q := r.URL.Query()
-	page, err := s.Auth.FindUsers(r.Context(), rq.P, auth.UserFilter{Query: strings.TrimSpace(q.Get("q")), Cursor: q.Get("cursor"), Limit: userPageSize})
+	pg := paging.FromQuery(q, nil)
+	page, err := s.Auth.FindUsers(r.Context(), rq.P, auth.UserFilter{Query: strings.TrimSpace(q.Get("q")), Cursor: pg.Cursor, Limit: pg.Limit})
 	if err != nil {
 		return err
 	}

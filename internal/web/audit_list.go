@@ -9,9 +9,8 @@ import (
 	"github.com/rampart-itsm/rampart/internal/audit"
 	"github.com/rampart-itsm/rampart/internal/audit/auditlog"
 	"github.com/rampart-itsm/rampart/internal/auth"
+	"github.com/rampart-itsm/rampart/internal/paging"
 )
-
-const auditPageSize = 50
 
 // auditFilterForm is the audit filter form as typed.
 type auditFilterForm struct {
@@ -60,7 +59,8 @@ func (s *server) auditListView(r *http.Request, rq *request) (auditListView, err
 	q := r.URL.Query()
 	ff := readAuditFilter(q)
 	f := ff.filter()
-	f.Cursor, f.Limit = q.Get("cursor"), auditPageSize
+	pg := paging.FromQuery(q, nil)
+	f.Cursor, f.Limit = pg.Cursor, pg.Limit
 	page, err := s.Audit.Find(r.Context(), rq.P, f)
 	if err != nil {
 		return auditListView{}, err

@@ -9,9 +9,8 @@ import (
 	"github.com/rampart-itsm/rampart/internal/cmdb"
 	"github.com/rampart-itsm/rampart/internal/cmdb/importer"
 	"github.com/rampart-itsm/rampart/internal/errs"
+	"github.com/rampart-itsm/rampart/internal/paging"
 )
-
-const importPageSize = 50
 
 // importListView is the imports page: the upload form and past imports.
 type importListView struct {
@@ -37,7 +36,8 @@ func (s *server) importList(w http.ResponseWriter, r *http.Request, rq *request)
 
 func (s *server) importListView(r *http.Request, rq *request) (importListView, error) {
 	q := r.URL.Query()
-	list, next, err := s.CMDB.FindImports(r.Context(), rq.P, q.Get("cursor"), importPageSize)
+	pg := paging.FromQuery(q, nil)
+	list, next, err := s.CMDB.FindImports(r.Context(), rq.P, pg.Cursor, pg.Limit)
 	if err != nil {
 		return importListView{}, err
 	}

@@ -11,14 +11,8 @@ import (
 	"github.com/rampart-itsm/rampart/internal/audit"
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/errs"
+	"github.com/rampart-itsm/rampart/internal/paging"
 	"github.com/rampart-itsm/rampart/internal/uow"
-)
-
-// Page sizes for Find: callers that ask for nothing get DefaultLimit, and
-// nobody gets more than MaxLimit in one page.
-const (
-	DefaultLimit = 50
-	MaxLimit     = 500
 )
 
 // Filter selects audit entries. Empty fields do not filter. Since is
@@ -31,7 +25,7 @@ type Filter struct {
 	Since  time.Time // at >= Since
 	Until  time.Time // at < Until
 	Cursor string    // from the previous page's NextCursor (Find only)
-	Limit  int       // page size (Find only): default 50, at most 500
+	Limit  int       // page size (Find only): paging.DefaultLimit, at most paging.MaxLimit
 }
 
 // Page is one page of entries, newest first.
@@ -83,12 +77,6 @@ func (s *Service) Find(ctx context.Context, p auth.Principal, f Filter) (Page, e
 	}
 	if err := checkFilter(&f); err != nil {
 		return Page{}, err
-	}
-	switch {
-	case f.Limit == 0:
-		f.Limit = DefaultLimit
-	case f.Limit > MaxLimit:
-		f.Limit = MaxLimit
 	}
 	var page Page
 	err := s.t.View(ctx, func(tx Tx) error {
@@ -181,9 +169,7 @@ func (s *Service) CheckAnchors(ctx context.Context, anchors []Anchor) (int64, er
 
 func checkFilter(f *Filter) error {
 	var fe errs.Fields
-	if f.Limit < 0 {
-		fe.Add("limit", "must not be negative")
-	}
+	f.Limit = paging.Limit(&fe, f.Limit)
 	if !f.Since.IsZero() && !f.Until.IsZero() && f.Until.Before(f.Since) {
 		fe.Add("until", "must not be before since")
 	}
