@@ -32,7 +32,15 @@ type sarifRule struct {
 	DefaultConfiguration struct {
 		Level string `json:"level"`
 	} `json:"defaultConfiguration"`
-	Properties sarifProperties `json:"properties"`
+	Properties    sarifProperties `json:"properties"`
+	Relationships []struct {
+		Target struct {
+			ID            string `json:"id"`
+			ToolComponent struct {
+				Name string `json:"name"`
+			} `json:"toolComponent"`
+		} `json:"target"`
+	} `json:"relationships"`
 }
 
 type sarifProperties struct {
@@ -341,6 +349,15 @@ func (st *sarifRunState) result(j *jsonReader) error {
 			f.References = []string{rule.HelpURI}
 		}
 		f.CWEs = append(f.CWEs, cwes(rule.Properties)...)
+		for _, rel := range rule.Relationships {
+			// A relationship to the CWE taxonomy (gosec): its id is the
+			// CWE number.
+			if strings.EqualFold(rel.Target.ToolComponent.Name, "CWE") {
+				if n, err := strconv.Atoi(strings.TrimPrefix(strings.ToUpper(rel.Target.ID), "CWE-")); err == nil {
+					f.CWEs = append(f.CWEs, "CWE-"+strconv.Itoa(n))
+				}
+			}
+		}
 	}
 	if f.Title == "" {
 		f.Title = firstLine(f.Description)
