@@ -19,10 +19,9 @@ const (
 // format; nothing in it depends on the database or on who imports it.
 type Finding struct {
 	// Scanner is the tool that reported it, lower-case ("trivy", "grype",
-	// "semgrep", "gosec", "openvas", "nessus", "nuclei"); ScannerVersion as
-	// the report gives it, "" when it does not.
-	Scanner        string `json:"scanner"`
-	ScannerVersion string `json:"scanner_version,omitempty"`
+	// "semgrep", "gosec", "openvas", "nessus", "nuclei"). Its version is
+	// the report's (scanner.Report), not the finding's.
+	Scanner string `json:"scanner"`
 
 	Target Target `json:"target"`
 	Kind   Kind   `json:"kind"`

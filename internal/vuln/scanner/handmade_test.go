@@ -82,6 +82,17 @@ func TestProjectReports(t *testing.T) {
 					cvss: "CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H/E:H/RL:O/RC:C", score: 9.5},
 				2: {identifier: "70658", severity: vuln.SeverityLow, vendor: "1 (Low)", target: "host:192.0.2.20", where: "tcp/22"},
 			}},
+		{file: "nuclei/results.jsonl", format: "nuclei", findings: 3, identities: 3, version: "jsonl", scannerName: "nuclei",
+			skipped: map[string]int{"template did not match": 1},
+			checks: map[int]wantFinding{
+				0: {identifier: "CVE-2021-41773", severity: vuln.SeverityHigh, vendor: "high", target: "url:https://shop.example.com:443",
+					where: "https://shop.example.com/icons/.%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd", cves: []string{"CVE-2021-41773"},
+					cvss: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N", score: 7.5},
+				1: {identifier: "tech-detect:nginx", severity: vuln.SeverityInfo, vendor: "info", target: "url:https://shop.example.com:443",
+					where: "https://shop.example.com"},
+				2: {identifier: "openssh-detect", severity: vuln.SeverityInfo, vendor: "info", target: "host:192.0.2.10",
+					where: "db01.lab.example:22"},
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -123,7 +123,7 @@ func (j *jsonReader) end() error {
 // unexpected reports a value of the wrong kind where want was expected.
 func (j *jsonReader) unexpected(want string) error {
 	k := j.kind()
-	if k == 0 {
+	if kindName(k) == "a value" { // the end, or not JSON at all
 		_, err := j.dec.ReadToken()
 		if errors.Is(err, io.EOF) {
 			return j.errorf("the report ends where %s was expected (truncated?)", want)

@@ -115,6 +115,8 @@ func nucleiLine(em *emitter, b []byte, line int) error {
 		var syn *jsontext.SyntacticError
 		var sem *json.SemanticError
 		switch {
+		case errors.As(err, &syn) && errors.Is(syn.Err, io.ErrUnexpectedEOF):
+			return fileError("Nuclei", at, "the line ends in the middle of a JSON object (truncated, or not JSON lines?)")
 		case errors.As(err, &syn):
 			return fileError("Nuclei", at+", column "+strconv.FormatInt(syn.ByteOffset+1, 10), "malformed JSON: %v", errText(syn.Err))
 		case errors.As(err, &sem):

@@ -138,9 +138,6 @@ func (e *emitter) emit(f vuln.Finding) error {
 	if f.Scanner == "" {
 		f.Scanner = e.rep.Scanner
 	}
-	if f.ScannerVersion == "" {
-		f.ScannerVersion = e.rep.ScannerVersion
-	}
 	f.Target = fillTarget(f.Target, e.opt.Target)
 	f.Normalize()
 	e.rep.Findings++

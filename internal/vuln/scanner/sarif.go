@@ -325,7 +325,7 @@ func (st *sarifRunState) result(j *jsonReader) error {
 		return nil
 	}
 	rule, _ := st.rule(&res)
-	f := vuln.Finding{Scanner: st.scanner, ScannerVersion: st.scannerVersion, Target: st.target, Kind: vuln.KindCode,
+	f := vuln.Finding{Scanner: st.scanner, Target: st.target, Kind: vuln.KindCode,
 		Identifier: firstOf(res.RuleID, res.Rule.ID)}
 	if f.Identifier == "" && rule != nil {
 		f.Identifier = rule.ID

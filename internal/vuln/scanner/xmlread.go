@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -48,6 +49,10 @@ func (x *xmlReader) next() (xml.StartElement, error) {
 			return t, nil
 		case xml.EndElement:
 			x.path = x.path[:len(x.path)-1]
+		case xml.CharData:
+			if len(x.path) == 0 && len(bytes.TrimSpace(t)) > 0 {
+				return xml.StartElement{}, x.errorf("text outside the root element: not an XML report")
+			}
 		case xml.Directive:
 			// A DOCTYPE may declare entities; encoding/xml never expands
 			// them (a reference to one is a syntax error), so there is no
