@@ -1,6 +1,7 @@
 package vuln
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -111,6 +112,10 @@ func (f *Finding) Normalize() {
 	f.Package, f.InstalledVersion, f.FixedVersion = strings.TrimSpace(f.Package), strings.TrimSpace(f.InstalledVersion), strings.TrimSpace(f.FixedVersion)
 	f.Path, f.Endpoint = strings.TrimSpace(f.Path), strings.TrimSpace(f.Endpoint)
 	f.Title, f.Description, f.Solution = strings.TrimSpace(f.Title), strings.TrimSpace(f.Description), strings.TrimSpace(f.Solution)
+	if f.Line < 0 || f.Column < 0 || f.EndLine < 0 {
+		f.Problems = append(f.Problems, fmt.Sprintf("position %d:%d–%d is not a place in a file; dropped", f.Line, f.Column, f.EndLine))
+		f.Line, f.Column, f.EndLine = max(f.Line, 0), max(f.Column, 0), max(f.EndLine, 0)
+	}
 	if f.Severity == "" {
 		f.Severity = SeverityUnknown
 	}

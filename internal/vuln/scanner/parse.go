@@ -140,6 +140,11 @@ func (e *emitter) emit(f vuln.Finding) error {
 	}
 	f.Target = fillTarget(f.Target, e.opt.Target)
 	f.Normalize()
+	if f.Identifier == "" {
+		// Nothing says what was found: it cannot be identified or ranked.
+		e.skip("no identifier")
+		return nil
+	}
 	e.rep.Findings++
 	if err := e.sink(f); err != nil {
 		return errSink{err}

@@ -280,6 +280,9 @@ func (st *sarifRunState) setTool(t *sarifTool) {
 		}
 	}
 	st.scanner = strings.ToLower(strings.TrimSpace(t.Driver.Name))
+	if st.scanner == "" {
+		st.scanner = "sarif" // the driver's name is required (§3.19.8), but not always given
+	}
 	st.scannerVersion = firstOf(t.Driver.SemanticVersion, t.Driver.Version)
 }
 
@@ -379,7 +382,7 @@ func (st *sarifRunState) level(res *sarifResult, rule *sarifRule) string {
 	if inv := res.Provenance.InvocationIndex; inv != nil && *inv >= 0 && *inv < len(st.invocations) {
 		for _, o := range st.invocations[*inv].RuleConfigurationOverrides {
 			d := o.Descriptor
-			if (d.ID != "" && d.ID == rule.ID) || (d.Index != nil && *d.Index < len(st.tool.Driver.Rules) && &st.tool.Driver.Rules[*d.Index] == rule) {
+			if (d.ID != "" && d.ID == rule.ID) || (d.Index != nil && *d.Index >= 0 && *d.Index < len(st.tool.Driver.Rules) && &st.tool.Driver.Rules[*d.Index] == rule) {
 				if o.Configuration.Level != "" {
 					return o.Configuration.Level
 				}
