@@ -67,7 +67,7 @@ func TestSSVCDeployerTree(t *testing.T) {
 		asset   vuln.Asset
 		outcome string
 	}{
-		{8, none, manualPartial, lowMission, "Defer"},        // none, controlled, no, low
+		{8, none, manualPartial, lowMission, "Defer"}, // none, controlled, no, low
 		{16, none, manualPartial, exposed(lowMission), "Defer"},
 		{23, none, autoTotal, exposed(highMission), "Out-of-Cycle"}, // none, open, yes, very high
 		{33, poc, manualTotal, mediumMission, "Scheduled"},          // poc, controlled, no, medium

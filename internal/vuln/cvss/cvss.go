@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	gocvss20 "github.com/pandatix/go-cvss/20"
 	gocvss30 "github.com/pandatix/go-cvss/30"
@@ -61,6 +62,9 @@ var ErrMalformed = errors.New("malformed CVSS vector")
 // is refused: the version decides the score and cannot be guessed.
 func Parse(vector string) (Score, error) {
 	v := canonical(vector)
+	if s, ok := cache.get(v); ok {
+		return s, nil
+	}
 	var s Score
 	var err error
 	switch {
@@ -84,7 +88,38 @@ func Parse(vector string) (Score, error) {
 	if err != nil {
 		return Score{}, fmt.Errorf("%w %q: %v", ErrMalformed, clip(vector), err)
 	}
+	cache.put(v, s)
 	return s, nil
+}
+
+// cache keeps recent scores: a report repeats the same few thousand
+// vectors across its findings, and scoring was a quarter of the time spent
+// parsing a Trivy report. Scores are immutable, so sharing them is safe.
+var cache = scoreCache{m: make(map[string]Score, cacheSize)}
+
+// cacheSize bounds the cache; when full it starts again empty, which costs
+// one rescoring of each vector still in use.
+const cacheSize = 4096
+
+type scoreCache struct {
+	mu sync.RWMutex
+	m  map[string]Score
+}
+
+func (c *scoreCache) get(v string) (Score, bool) {
+	c.mu.RLock()
+	s, ok := c.m[v]
+	c.mu.RUnlock()
+	return s, ok
+}
+
+func (c *scoreCache) put(v string, s Score) {
+	c.mu.Lock()
+	if len(c.m) >= cacheSize {
+		clear(c.m)
+	}
+	c.m[v] = s
+	c.mu.Unlock()
 }
 
 // Metric returns the value of the metric abbr ("AV", "PR", "E", …) as the

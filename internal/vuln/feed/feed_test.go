@@ -10,19 +10,10 @@ import (
 	"github.com/rampart-itsm/rampart/internal/errs"
 	"github.com/rampart-itsm/rampart/internal/vuln"
 	"github.com/rampart-itsm/rampart/internal/vuln/feed"
+	"github.com/rampart-itsm/rampart/internal/vuln/vulntest"
 )
 
-func sharedFixtures(t *testing.T) string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "..", "..", "shared", "fixtures", "vuln")
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared fixtures missing at %s (CI=true): %v", dir, err)
-		}
-		t.Skipf("shared fixtures not found at %s; skipping (they are required when CI=true)", dir)
-	}
-	return dir
-}
+func sharedFixtures(t *testing.T) string { return vulntest.SharedFixtures(t) }
 
 func date(s string) time.Time {
 	t, err := time.Parse(time.DateOnly, s)

@@ -1,7 +1,6 @@
 package scanner_test
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -9,30 +8,16 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/rampart-itsm/rampart/internal/vuln"
 	"github.com/rampart-itsm/rampart/internal/vuln/scanner"
+	"github.com/rampart-itsm/rampart/internal/vuln/vulntest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
-// sharedFixtures is the folder of real reports beside the project
-// (../shared/fixtures/vuln from the project root). Outside CI a test that
-// needs it skips, saying so; with CI=true its absence fails the test.
-func sharedFixtures(t testing.TB) string {
-	t.Helper()
-	dir := filepath.Join("..", "..", "..", "..", "shared", "fixtures", "vuln")
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared fixtures missing at %s (CI=true): %v", dir, err)
-		}
-		t.Skipf("shared fixtures not found at %s; skipping (they are required when CI=true)", dir)
-	}
-	return dir
-}
+func sharedFixtures(t testing.TB) string { return vulntest.SharedFixtures(t) }
 
 // parsed is what a test keeps of a parse.
 type parsed struct {
@@ -100,29 +85,5 @@ func golden(t *testing.T, name string, p parsed) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got = append(got, '\n')
-	path := filepath.Join("testdata", "golden", name+".json")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (go test -update rewrites it); got:\n%s", path, firstDiff(string(want), string(got)))
-	}
-}
-
-func firstDiff(want, got string) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := range min(len(wl), len(gl)) {
-		if wl[i] != gl[i] {
-			return "line " + strconv.Itoa(i+1) + ":\n  want " + wl[i] + "\n  got  " + gl[i]
-		}
-	}
-	return "lengths differ"
+	vulntest.Golden(t, filepath.Join("testdata", "golden", name+".json"), append(got, '\n'), *update)
 }

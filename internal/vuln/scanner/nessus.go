@@ -152,9 +152,7 @@ func nessusFinding(it *nessusItem, host vuln.Target) vuln.Finding {
 		f.Title = firstLine(it.Synopsis)
 	}
 	f.Description = strings.Join(nonEmpty(collapse(it.Synopsis), collapse(it.Description)), "\n\n")
-	for _, ref := range strings.Fields(it.SeeAlso) {
-		f.References = append(f.References, ref)
-	}
+	f.References = append(f.References, strings.Fields(it.SeeAlso)...)
 	for _, c := range it.CWE {
 		if n, err := strconv.Atoi(strings.TrimSpace(c)); err == nil {
 			f.CWEs = append(f.CWEs, "CWE-"+strconv.Itoa(n))
