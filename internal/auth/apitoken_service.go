@@ -24,10 +24,10 @@ func (s *Service) TokenPrincipal(ctx context.Context, token string) (Principal, 
 	var t StoredToken
 	var acct Account
 	err := s.tx.View(ctx, func(tx Tx) (err error) {
-		if t, err = tx.Auth().FindTokenByHash(ctx, HashToken(token)); err != nil {
+		if t, err = tx.Auth().FindTokenByHashUnscoped(ctx, HashToken(token)); err != nil {
 			return err
 		}
-		acct, err = tx.Auth().FindAccountByID(ctx, t.UserID)
+		acct, err = tx.Auth().FindAccountByIDUnscoped(ctx, t.UserID)
 		return err
 	})
 	switch {
@@ -102,7 +102,7 @@ func (s *Service) CreateToken(ctx context.Context, p Principal, username, name s
 	raw, hash := NewToken()
 	var t StoredToken
 	err = s.tx.InTx(ctx, func(tx Tx) error {
-		acct, err := tx.Auth().FindAccount(ctx, username)
+		acct, err := tx.Auth().FindAccountUnscoped(ctx, username)
 		if err != nil {
 			return notFound(err, "no user named %q", username)
 		}
@@ -132,11 +132,11 @@ func (s *Service) FindTokens(ctx context.Context, p Principal, username string) 
 	}
 	var out []Token
 	err = s.tx.View(ctx, func(tx Tx) error {
-		acct, err := tx.Auth().FindAccount(ctx, username)
+		acct, err := tx.Auth().FindAccountUnscoped(ctx, username)
 		if err != nil {
 			return notFound(err, "no user named %q", username)
 		}
-		out, err = tx.Auth().FindTokens(ctx, acct.ID)
+		out, err = tx.Auth().FindTokens(ctx, VisibilityFor(p, KindToken), acct.ID)
 		return err
 	})
 	return out, err
@@ -144,21 +144,17 @@ func (s *Service) FindTokens(ctx context.Context, p Principal, username string) 
 
 // RevokeToken revokes a token at once; revoking a revoked token does
 // nothing. Users revoke their own; auth.TokenManage revokes anyone's.
-// Errors: Unauthenticated, Forbidden, NotFound.
+// Another user's token is NotFound to everyone else, like a missing one.
+// Errors: Unauthenticated, NotFound.
 func (s *Service) RevokeToken(ctx context.Context, p Principal, id int64) error {
 	if err := signedIn(p); err != nil {
 		return err
 	}
 	now := s.now()
 	return s.tx.InTx(ctx, func(tx Tx) error {
-		t, err := tx.Auth().FindTokenByID(ctx, id)
+		t, err := tx.Auth().FindTokenByID(ctx, VisibilityFor(p, KindToken), id)
 		if err != nil {
 			return notFound(err, "no API token %d", id)
-		}
-		if p.System || t.UserID != p.UserID {
-			if err := p.Require(TokenManage); err != nil {
-				return err
-			}
 		}
 		if t.RevokedAt != nil {
 			return nil

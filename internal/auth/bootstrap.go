@@ -20,7 +20,7 @@ const BootstrapUsername = "admin"
 func (s *Service) Bootstrap(ctx context.Context) (adminPassword string, created bool, err error) {
 	var n int
 	if err := s.tx.View(ctx, func(tx Tx) (err error) {
-		n, err = tx.Auth().CountUsers(ctx)
+		n, err = tx.Auth().CountUsersUnscoped(ctx)
 		return err
 	}); err != nil {
 		return "", false, fmt.Errorf("bootstrap: count users: %w", err)
@@ -36,7 +36,7 @@ func (s *Service) Bootstrap(ctx context.Context) (adminPassword string, created 
 		return "", false, err
 	}
 	err = s.tx.InTx(ctx, func(tx Tx) error {
-		n, err := tx.Auth().CountUsers(ctx)
+		n, err := tx.Auth().CountUsersUnscoped(ctx)
 		if err != nil || n > 0 {
 			return err
 		}

@@ -56,6 +56,17 @@ func (f *fixture) login(name, password string) string {
 	return id
 }
 
+// signedIn signs name in and returns the principal its session carries,
+// teams included.
+func (f *fixture) signedIn(name string) auth.Principal {
+	f.t.Helper()
+	p, _, err := f.svc.SessionPrincipal(f.ctx, f.login(name, testPassword))
+	if err != nil {
+		f.t.Fatalf("session of %s: %v", name, err)
+	}
+	return p
+}
+
 // scalar reads one value with SQL straight from the database.
 func (f *fixture) scalar(query string, args ...any) string {
 	f.t.Helper()

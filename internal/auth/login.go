@@ -20,7 +20,7 @@ func (s *Service) Login(ctx context.Context, username, password string) (session
 	username = NormalizeUsername(username)
 	var acct Account
 	err = s.tx.View(ctx, func(tx Tx) (err error) {
-		acct, err = tx.Auth().FindAccount(ctx, username)
+		acct, err = tx.Auth().FindAccountUnscoped(ctx, username)
 		return err
 	})
 	switch {
@@ -75,10 +75,10 @@ func (s *Service) SessionPrincipal(ctx context.Context, sessionID string) (Princ
 	var row StoredSession
 	var acct Account
 	err := s.tx.View(ctx, func(tx Tx) (err error) {
-		if row, err = tx.Auth().FindSession(ctx, hash); err != nil {
+		if row, err = tx.Auth().FindSessionUnscoped(ctx, hash); err != nil {
 			return err
 		}
-		acct, err = tx.Auth().FindAccountByID(ctx, row.UserID)
+		acct, err = tx.Auth().FindAccountByIDUnscoped(ctx, row.UserID)
 		return err
 	})
 	switch {

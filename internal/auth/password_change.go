@@ -17,7 +17,7 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, oldPassword, 
 	}
 	var acct Account
 	if err := s.tx.View(ctx, func(tx Tx) (err error) {
-		acct, err = tx.Auth().FindAccountByID(ctx, p.UserID)
+		acct, err = tx.Auth().FindAccountByIDUnscoped(ctx, p.UserID)
 		return err
 	}); err != nil {
 		return notFound(err, "your account no longer exists")

@@ -34,6 +34,14 @@ const (
 	TokenManage Action = "token:manage" // issue API tokens for any user
 	AuditRead   Action = "audit:read"   // read and export the audit log
 	JobsAdmin   Action = "jobs:admin"   // see and retry dead-lettered background jobs
+
+	// AuditReadRestricted reads the security stream and restricted
+	// entries of the audit log, on top of AuditRead.
+	AuditReadRestricted Action = "audit:read-restricted"
+	// IncidentRead reads incidents (requesters: those they raised);
+	// IncidentReadRestricted also every restricted (security) incident.
+	IncidentRead           Action = "incident:read"
+	IncidentReadRestricted Action = "incident:read-restricted"
 )
 
 // staff are the roles that work the desk and may read the whole CMDB.
@@ -50,6 +58,10 @@ var grants = map[Action][]Role{
 	TokenManage: {RoleAdmin},
 	AuditRead:   {RoleAdmin, RoleAuditor},
 	JobsAdmin:   {RoleAdmin},
+
+	AuditReadRestricted:    {RoleAdmin},
+	IncidentRead:           append(slices.Clone(staff), RoleRequester),
+	IncidentReadRestricted: {RoleAdmin, RoleSecurityAnalyst},
 }
 
 // Valid reports whether a is a known action.

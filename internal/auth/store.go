@@ -55,21 +55,24 @@ type StoredToken struct {
 // (expiry, last use) are passed in; created_at/updated_at are the unit of
 // work's time. Methods return errs kinds: NotFound for a missing row,
 // Conflict for a taken username or team name, Invalid for a team or member
-// name that does not exist.
+// name that does not exist. Reads that serve a principal take its
+// Visibility and apply it in SQL; the reads of sign-in and of rules over
+// every account (last admin, first start) say "Unscoped" in their name.
 type Store interface {
-	// CountUsers counts every user, enabled or not.
-	CountUsers(ctx context.Context) (int, error)
+	// CountUsersUnscoped counts every user, enabled or not.
+	CountUsersUnscoped(ctx context.Context) (int, error)
 	// InsertUser stores a new user with its roles and team memberships
 	// (teams by name) and returns it as stored.
 	InsertUser(ctx context.Context, u User, passwordHash string) (User, error)
-	// FindAccount returns a user by username with its password hash.
-	FindAccount(ctx context.Context, username string) (Account, error)
-	// FindAccountByID returns a user by id with its password hash.
-	FindAccountByID(ctx context.Context, id int64) (Account, error)
-	// FindUser returns a user by username when it is within scope s.
-	FindUser(ctx context.Context, s Scope, username string) (User, error)
-	// FindUsers lists the users within scope s that match f.
-	FindUsers(ctx context.Context, s Scope, f UserFilter) (UserPage, error)
+	// FindAccountUnscoped returns a user by username with its password
+	// hash, for sign-in and for writes already authorised.
+	FindAccountUnscoped(ctx context.Context, username string) (Account, error)
+	// FindAccountByIDUnscoped returns a user by id with its password hash.
+	FindAccountByIDUnscoped(ctx context.Context, id int64) (Account, error)
+	// FindUser returns a user by username when v covers it.
+	FindUser(ctx context.Context, v Visibility, username string) (User, error)
+	// FindUsers lists the users v covers that match f.
+	FindUsers(ctx context.Context, v Visibility, f UserFilter) (UserPage, error)
 	// UpdateUser writes display name, email, disabled, must-change flag,
 	// roles and teams of user u.ID and returns it as stored.
 	UpdateUser(ctx context.Context, u User) (User, error)
@@ -77,15 +80,17 @@ type Store interface {
 	SetPassword(ctx context.Context, userID int64, hash string, mustChange bool) error
 	// DeleteUser removes a user; sessions, tokens, roles and memberships go with it.
 	DeleteUser(ctx context.Context, userID int64) error
-	// LockEnabledAdmins returns the ids of enabled admins and, on engines
-	// with row locks, locks them until the unit of work ends, so two
-	// concurrent changes cannot both remove "the other" last admin.
-	LockEnabledAdmins(ctx context.Context) ([]int64, error)
+	// LockEnabledAdminsUnscoped returns the ids of enabled admins and, on
+	// engines with row locks, locks them until the unit of work ends, so
+	// two concurrent changes cannot both remove "the other" last admin.
+	LockEnabledAdminsUnscoped(ctx context.Context) ([]int64, error)
 
-	// FindTeams lists the teams within scope s, members filtered by s too.
-	FindTeams(ctx context.Context, s Scope) ([]Team, error)
-	// FindTeam returns a team by name when it is within scope s.
-	FindTeam(ctx context.Context, s Scope, name string) (Team, error)
+	// FindTeams lists the teams v (a team visibility) covers, with the
+	// members that members (a user visibility) covers.
+	FindTeams(ctx context.Context, v, members Visibility) ([]Team, error)
+	// FindTeam returns a team by name when v covers it, with the members
+	// that members covers.
+	FindTeam(ctx context.Context, v, members Visibility, name string) (Team, error)
 	// InsertTeam stores a new team with its members (by username).
 	InsertTeam(ctx context.Context, t Team) (Team, error)
 	// UpdateTeam writes description, email and members of team t.ID.
@@ -95,8 +100,8 @@ type Store interface {
 
 	// InsertSession stores a new session.
 	InsertSession(ctx context.Context, s StoredSession) error
-	// FindSession returns the session with this id hash.
-	FindSession(ctx context.Context, idHash string) (StoredSession, error)
+	// FindSessionUnscoped returns the session with this id hash.
+	FindSessionUnscoped(ctx context.Context, idHash string) (StoredSession, error)
 	// TouchSession records activity and the new expiry, unless activity
 	// was already recorded after notBefore (another request or replica
 	// got there first); it reports whether it wrote.
@@ -110,12 +115,13 @@ type Store interface {
 
 	// InsertToken stores a token's hash for a user.
 	InsertToken(ctx context.Context, userID int64, name, hash string, expiresAt *time.Time) (StoredToken, error)
-	// FindTokenByHash returns the token with this hash.
-	FindTokenByHash(ctx context.Context, hash string) (StoredToken, error)
-	// FindTokenByID returns a token by id.
-	FindTokenByID(ctx context.Context, id int64) (StoredToken, error)
-	// FindTokens lists a user's tokens, newest first.
-	FindTokens(ctx context.Context, userID int64) ([]Token, error)
+	// FindTokenByHashUnscoped returns the token with this hash, for
+	// sign-in.
+	FindTokenByHashUnscoped(ctx context.Context, hash string) (StoredToken, error)
+	// FindTokenByID returns a token by id when v covers it.
+	FindTokenByID(ctx context.Context, v Visibility, id int64) (StoredToken, error)
+	// FindTokens lists the tokens of a user that v covers, newest first.
+	FindTokens(ctx context.Context, v Visibility, userID int64) ([]Token, error)
 	// RevokeToken marks a token revoked at the given time.
 	RevokeToken(ctx context.Context, id int64, at time.Time) error
 	// TouchToken records a use at the given time unless one was recorded

@@ -10,14 +10,14 @@ import (
 
 // FindTeams lists teams by name. Staff see every team; a requester sees
 // only the teams they belong to, and of their members only themselves
-// (auth.UserScope). Errors: Unauthenticated, Forbidden.
+// (auth.VisibilityFor with KindTeam and KindUser). Errors: Unauthenticated, Forbidden.
 func (s *Service) FindTeams(ctx context.Context, p Principal) ([]Team, error) {
 	if err := p.Require(UserRead); err != nil {
 		return nil, err
 	}
 	var out []Team
 	err := s.tx.View(ctx, func(tx Tx) (err error) {
-		out, err = tx.Auth().FindTeams(ctx, UserScope(p))
+		out, err = tx.Auth().FindTeams(ctx, VisibilityFor(p, KindTeam), VisibilityFor(p, KindUser))
 		return err
 	})
 	return out, err
@@ -33,7 +33,7 @@ func (s *Service) FindTeamByName(ctx context.Context, p Principal, name string) 
 	name = strings.TrimSpace(name)
 	var t Team
 	err := s.tx.View(ctx, func(tx Tx) (err error) {
-		t, err = tx.Auth().FindTeam(ctx, UserScope(p), name)
+		t, err = tx.Auth().FindTeam(ctx, VisibilityFor(p, KindTeam), VisibilityFor(p, KindUser), name)
 		return notFound(err, "no team named %q", name)
 	})
 	return t, err
@@ -85,7 +85,7 @@ func (s *Service) UpdateTeam(ctx context.Context, p Principal, name string, u Te
 	}
 	var updated Team
 	err := s.tx.InTx(ctx, func(tx Tx) error {
-		before, err := tx.Auth().FindTeam(ctx, Scope{All: true}, name)
+		before, err := tx.Auth().FindTeam(ctx, VisibilityFor(p, KindTeam), Unrestricted("a team's whole membership, as audited"), name)
 		if err != nil {
 			return notFound(err, "no team named %q", name)
 		}
@@ -115,7 +115,7 @@ func (s *Service) DeleteTeam(ctx context.Context, p Principal, name string) erro
 	}
 	name = strings.TrimSpace(name)
 	return s.tx.InTx(ctx, func(tx Tx) error {
-		before, err := tx.Auth().FindTeam(ctx, Scope{All: true}, name)
+		before, err := tx.Auth().FindTeam(ctx, VisibilityFor(p, KindTeam), Unrestricted("a team's whole membership, as audited"), name)
 		if err != nil {
 			return notFound(err, "no team named %q", name)
 		}

@@ -12,7 +12,7 @@ func TestTeamVisibility(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
 		agent := f.user("alice", auth.RoleAgent)
 		auditor := f.user("carol", auth.RoleAuditor)
-		dave := f.user("dave", auth.RoleRequester)
+		f.user("dave", auth.RoleRequester)
 		f.user("grace", auth.RoleAgent)
 		for _, tm := range []auth.Team{
 			{Name: "Service Desk", Members: []string{"alice", "dave", "grace"}},
@@ -23,6 +23,8 @@ func TestTeamVisibility(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// Visibility comes from the principal's teams as signed in.
+		dave := f.signedIn("dave")
 		cases := []struct {
 			name    string
 			p       auth.Principal

@@ -9,7 +9,7 @@ import (
 )
 
 // FindUsers lists users ordered by username, one page at a time. What the
-// caller sees is auth.UserScope: staff see everybody, a requester only
+// caller sees is auth.VisibilityFor(p, KindUser): staff see everybody, a requester only
 // themselves (in the items and in the total). Errors: Unauthenticated,
 // Forbidden, Invalid (role, cursor).
 func (s *Service) FindUsers(ctx context.Context, p Principal, f UserFilter) (UserPage, error) {
@@ -28,14 +28,14 @@ func (s *Service) FindUsers(ctx context.Context, p Principal, f UserFilter) (Use
 	}
 	var page UserPage
 	err := s.tx.View(ctx, func(tx Tx) (err error) {
-		page, err = tx.Auth().FindUsers(ctx, UserScope(p), f)
+		page, err = tx.Auth().FindUsers(ctx, VisibilityFor(p, KindUser), f)
 		return err
 	})
 	return page, err
 }
 
 // FindUserByName returns one user. A user outside the caller's
-// auth.UserScope is reported as NotFound, exactly like a missing one.
+// auth.VisibilityFor(p, KindUser) is reported as NotFound, exactly like a missing one.
 // Errors: Unauthenticated, Forbidden, NotFound.
 func (s *Service) FindUserByName(ctx context.Context, p Principal, username string) (User, error) {
 	if err := p.Require(UserRead); err != nil {
@@ -44,7 +44,7 @@ func (s *Service) FindUserByName(ctx context.Context, p Principal, username stri
 	username = NormalizeUsername(username)
 	var u User
 	err := s.tx.View(ctx, func(tx Tx) (err error) {
-		u, err = tx.Auth().FindUser(ctx, UserScope(p), username)
+		u, err = tx.Auth().FindUser(ctx, VisibilityFor(p, KindUser), username)
 		return notFound(err, "no user named %q", username)
 	})
 	return u, err

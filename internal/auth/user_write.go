@@ -81,7 +81,7 @@ func (s *Service) UpdateUser(ctx context.Context, p Principal, username string, 
 	}
 	var updated User
 	err := s.tx.InTx(ctx, func(tx Tx) error {
-		acct, err := tx.Auth().FindAccount(ctx, username)
+		acct, err := tx.Auth().FindAccountUnscoped(ctx, username)
 		if err != nil {
 			return notFound(err, "no user named %q", username)
 		}
@@ -150,7 +150,7 @@ func keepAnAdmin(ctx context.Context, tx Tx, before, after User) error {
 	if !wasAdmin || isAdmin {
 		return nil
 	}
-	ids, err := tx.Auth().LockEnabledAdmins(ctx)
+	ids, err := tx.Auth().LockEnabledAdminsUnscoped(ctx)
 	if err != nil {
 		return err
 	}
@@ -172,7 +172,7 @@ func (s *Service) DeleteUser(ctx context.Context, p Principal, username string) 
 	}
 	username = NormalizeUsername(username)
 	return s.tx.InTx(ctx, func(tx Tx) error {
-		acct, err := tx.Auth().FindAccount(ctx, username)
+		acct, err := tx.Auth().FindAccountUnscoped(ctx, username)
 		if err != nil {
 			return notFound(err, "no user named %q", username)
 		}

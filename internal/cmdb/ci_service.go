@@ -19,14 +19,14 @@ func (s *Service) FindCIByKey(ctx context.Context, p auth.Principal, key string)
 	var ci CI
 	err := s.t.View(ctx, func(tx Tx) error {
 		var err error
-		ci, err = findCI(ctx, tx.CMDB(), key, auth.CIScope(p))
+		ci, err = findCI(ctx, tx.CMDB(), key, auth.VisibilityFor(p, auth.KindCI))
 		return err
 	})
 	return ci, err
 }
 
-func findCI(ctx context.Context, st Store, key string, scope auth.Scope) (CI, error) {
-	ci, err := st.FindCIByKey(ctx, normalizeKey(key), scope)
+func findCI(ctx context.Context, st Store, key string, v auth.Visibility) (CI, error) {
+	ci, err := st.FindCIByKey(ctx, normalizeKey(key), v)
 	if errs.Is(err, errs.NotFound) {
 		return CI{}, errs.E(errs.NotFound, "no CI %s", normalizeKey(key))
 	}
@@ -47,7 +47,7 @@ func (s *Service) FindCIs(ctx context.Context, p auth.Principal, f Filter) (Page
 	var page Page
 	err = s.t.View(ctx, func(tx Tx) error {
 		var err error
-		page, err = tx.CMDB().FindCIs(ctx, f, auth.CIScope(p))
+		page, err = tx.CMDB().FindCIs(ctx, f, auth.VisibilityFor(p, auth.KindCI))
 		return err
 	})
 	if page.Items == nil {
@@ -68,14 +68,14 @@ func (s *Service) CreateCI(ctx context.Context, p auth.Principal, ci CI) (CI, er
 	normalize(&ci, "", &fe)
 	err := s.t.InTx(ctx, func(tx Tx) error {
 		st := tx.CMDB()
-		if err := resolveRefs(ctx, st, []*CI{&ci}, nil, &fe); err != nil {
+		if err := resolveRefs(ctx, st, p, []*CI{&ci}, nil, &fe); err != nil {
 			return err
 		}
 		if err := fe.Err(); err != nil {
 			return err
 		}
 		ci.ID = 0
-		if err := checkIdentifiersFree(ctx, st, &ci); err != nil {
+		if err := checkIdentifiersFree(ctx, st, p, &ci); err != nil {
 			return err
 		}
 		n, err := tx.NextKeys(ctx, "CI", 1)
@@ -105,7 +105,7 @@ func (s *Service) UpdateCI(ctx context.Context, p auth.Principal, key string, u 
 	var out CI
 	err := s.t.InTx(ctx, func(tx Tx) error {
 		st := tx.CMDB()
-		cur, err := findCI(ctx, st, key, auth.CIScope(p))
+		cur, err := findCI(ctx, st, key, auth.VisibilityFor(p, auth.KindCI))
 		if err != nil {
 			return err
 		}
@@ -120,7 +120,7 @@ func (s *Service) UpdateCI(ctx context.Context, p auth.Principal, key string, u 
 		u.checkExplicit("", &fe)
 		normalize(&next, "", &fe)
 		if u.Owner != nil || u.SupportGroup != nil {
-			if err := resolveRefs(ctx, st, []*CI{&next}, nil, &fe); err != nil {
+			if err := resolveRefs(ctx, st, p, []*CI{&next}, nil, &fe); err != nil {
 				return err
 			}
 		}
@@ -131,7 +131,7 @@ func (s *Service) UpdateCI(ctx context.Context, p auth.Principal, key string, u 
 			out = cur
 			return nil
 		}
-		if err := checkIdentifiersFree(ctx, st, &next); err != nil {
+		if err := checkIdentifiersFree(ctx, st, p, &next); err != nil {
 			return err
 		}
 		next.Version, next.UpdatedAt = cur.Version+1, tx.Now()
@@ -153,12 +153,13 @@ func (s *Service) DeleteCI(ctx context.Context, p auth.Principal, key string) er
 	}
 	return s.t.InTx(ctx, func(tx Tx) error {
 		st := tx.CMDB()
-		scope := auth.CIScope(p)
-		cur, err := findCI(ctx, st, key, scope)
+		cur, err := findCI(ctx, st, key, auth.VisibilityFor(p, auth.KindCI))
 		if err != nil {
 			return err
 		}
-		rels, err := st.FindRelations(ctx, cur.ID, auth.Scope{All: true})
+		// Every relation goes with the CI, so every one is audited,
+		// including those whose far end the caller may not see.
+		rels, err := st.FindRelations(ctx, cur.ID, auth.Unrestricted("audit every relation a CI delete removes"))
 		if err != nil {
 			return err
 		}

@@ -6,8 +6,9 @@
 // Rules the Service keeps, whoever calls it (API, UI, CLI, imports):
 //
 //   - Authorisation is the first line of every method; what a principal may
-//     see is auth.CIScope, applied by the store in SQL, so lists, counts,
-//     searches and impact walks only ever touch visible CIs.
+//     see is auth.VisibilityFor(p, auth.KindCI), applied by the store in
+//     SQL, so lists, counts, searches, lookups and impact walks only ever
+//     touch visible CIs.
 //   - Every create, update and delete of a CI, relation or import appends
 //     an audit entry in the same unit of work.
 //   - An identifier (host name, FQDN, IP, MAC, serial, cloud id) belongs to

@@ -96,12 +96,12 @@ func (s *Service) Impact(ctx context.Context, p auth.Principal, key string, dir 
 	var out Impact
 	err := s.t.View(ctx, func(tx Tx) error {
 		st := tx.CMDB()
-		scope := auth.CIScope(p)
-		root, err := findCI(ctx, st, key, scope)
+		v := auth.VisibilityFor(p, auth.KindCI)
+		root, err := findCI(ctx, st, key, v)
 		if err != nil {
 			return err
 		}
-		w := walk{st: st, scope: scope, dir: dir, maxDepth: maxDepth, maxNodes: MaxImpactNodes}
+		w := walk{st: st, v: v, dir: dir, maxDepth: maxDepth, maxNodes: MaxImpactNodes}
 		if err := w.run(ctx, root.ID); err != nil {
 			return err
 		}
@@ -120,7 +120,7 @@ func (s *Service) Impact(ctx context.Context, p auth.Principal, key string, dir 
 // structs.
 type walk struct {
 	st       Store
-	scope    auth.Scope
+	v        auth.Visibility
 	dir      Direction
 	maxDepth int
 	maxNodes int
@@ -155,7 +155,7 @@ func (w *walk) run(ctx context.Context, root int64) error {
 		var next []int64
 		for start := 0; start < len(frontier); start += layerChunk {
 			part := frontier[start:min(start+layerChunk, len(frontier))]
-			edges, err := w.st.Neighbours(ctx, part, w.dir, w.scope)
+			edges, err := w.st.Neighbours(ctx, part, w.dir, w.v)
 			if err != nil {
 				return err
 			}
@@ -242,7 +242,7 @@ func (w *walk) result(ctx context.Context, root CI) (Impact, error) {
 	for i := range ids {
 		ids[i] = w.nodes[i+1].id
 	}
-	found, err := w.st.Summaries(ctx, ids)
+	found, err := w.st.Summaries(ctx, ids, w.v)
 	if err != nil {
 		return Impact{}, err
 	}

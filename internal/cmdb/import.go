@@ -97,7 +97,7 @@ func (s *Service) Import(ctx context.Context, p auth.Principal, req ImportReques
 	var rep ImportReport
 	refused := false
 	err := s.t.InTx(ctx, func(tx Tx) error {
-		rc := newReconciler(tx.CMDB(), len(req.Candidates))
+		rc := newReconciler(tx.CMDB(), p, len(req.Candidates))
 		if err := rc.prepare(ctx, req.Candidates); err != nil {
 			return err
 		}
@@ -183,7 +183,7 @@ func (s *Service) FindImports(ctx context.Context, p auth.Principal, cursor stri
 	var next string
 	err := s.t.View(ctx, func(tx Tx) error {
 		var err error
-		out, next, err = tx.CMDB().FindImports(ctx, cursor, limit)
+		out, next, err = tx.CMDB().FindImports(ctx, cursor, limit, auth.VisibilityFor(p, auth.KindImport))
 		return err
 	})
 	if out == nil {
@@ -201,7 +201,7 @@ func (s *Service) FindImport(ctx context.Context, p auth.Principal, key string) 
 	var rep ImportReport
 	err := s.t.View(ctx, func(tx Tx) error {
 		var err error
-		rep, err = tx.CMDB().FindImportByKey(ctx, normalizeKey(key))
+		rep, err = tx.CMDB().FindImportByKey(ctx, normalizeKey(key), auth.VisibilityFor(p, auth.KindImport))
 		if errs.Is(err, errs.NotFound) {
 			return errs.E(errs.NotFound, "no import %s", normalizeKey(key))
 		}

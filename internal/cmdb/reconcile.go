@@ -21,6 +21,7 @@ import (
 // one CI. All writes happen at the end, in batches.
 type reconciler struct {
 	st    Store
+	p     auth.Principal // who imports: whose visibility resolves names
 	cands []prepared
 	rows  []ImportRow
 
@@ -45,8 +46,8 @@ type prepared struct {
 	errors []errs.FieldError
 }
 
-func newReconciler(st Store, n int) *reconciler {
-	return &reconciler{st: st, rows: make([]ImportRow, n), rowWork: make([]*work, n), rowConflict: make([][]*work, n)}
+func newReconciler(st Store, p auth.Principal, n int) *reconciler {
+	return &reconciler{st: st, p: p, rows: make([]ImportRow, n), rowWork: make([]*work, n), rowConflict: make([][]*work, n)}
 }
 
 // prepare normalises every candidate's identifiers and loads, in batches,
@@ -103,7 +104,7 @@ func (rc *reconciler) prepare(ctx context.Context, cands []Candidate) error {
 		}
 		rc.cands[i] = pc
 	}
-	matches, err := rc.st.MatchIdentifiers(ctx, lookup)
+	matches, err := rc.st.MatchIdentifiers(ctx, lookup, auth.VisibilityFor(rc.p, auth.KindCI))
 	if err != nil {
 		return err
 	}
@@ -115,7 +116,9 @@ func (rc *reconciler) prepare(ctx context.Context, cands []Candidate) error {
 			ids = append(ids, m.CIID)
 		}
 	}
-	existing, err := rc.st.FindCIsByID(ctx, ids)
+	// Every holder, seen or not: an identifier names one CI, and an
+	// import that skipped a hidden one would create its duplicate.
+	existing, err := rc.st.FindCIsByIDUnscoped(ctx, ids)
 	if err != nil {
 		return err
 	}
@@ -130,10 +133,10 @@ func (rc *reconciler) prepare(ctx context.Context, cands []Candidate) error {
 			rc.holder[v] = w
 		}
 	}
-	if rc.users, err = rc.st.UserIDs(ctx, dedupe(trimAll(users))); err != nil {
+	if rc.users, err = rc.st.UserIDs(ctx, dedupe(trimAll(users)), auth.VisibilityFor(rc.p, auth.KindUser)); err != nil {
 		return err
 	}
-	rc.teams, err = rc.st.TeamIDs(ctx, dedupe(trimAll(teams)))
+	rc.teams, err = rc.st.TeamIDs(ctx, dedupe(trimAll(teams)), auth.VisibilityFor(rc.p, auth.KindTeam))
 	return err
 }
 

@@ -19,12 +19,12 @@ func (s *Service) FindRelations(ctx context.Context, p auth.Principal, key strin
 	var rels []Relation
 	err := s.t.View(ctx, func(tx Tx) error {
 		st := tx.CMDB()
-		scope := auth.CIScope(p)
-		ci, err := findCI(ctx, st, key, scope)
+		v := auth.VisibilityFor(p, auth.KindCI)
+		ci, err := findCI(ctx, st, key, v)
 		if err != nil {
 			return err
 		}
-		rels, err = st.FindRelations(ctx, ci.ID, scope)
+		rels, err = st.FindRelations(ctx, ci.ID, v)
 		return err
 	})
 	if rels == nil {
@@ -62,13 +62,13 @@ func (s *Service) AddRelation(ctx context.Context, p auth.Principal, r Relation)
 	}
 	err := s.t.InTx(ctx, func(tx Tx) error {
 		st := tx.CMDB()
-		scope := auth.CIScope(p)
+		v := auth.VisibilityFor(p, auth.KindCI)
 		for _, end := range []struct {
 			field string
 			key   string
 			id    *int64
 		}{{"source", r.Source, &r.SourceID}, {"target", r.Target, &r.TargetID}} {
-			ci, err := st.FindCIByKey(ctx, end.key, scope)
+			ci, err := st.FindCIByKey(ctx, end.key, v)
 			if errs.Is(err, errs.NotFound) {
 				fe.Add(end.field, "no CI %s", end.key)
 				continue
@@ -104,7 +104,7 @@ func (s *Service) DeleteRelation(ctx context.Context, p auth.Principal, id int64
 	}
 	return s.t.InTx(ctx, func(tx Tx) error {
 		st := tx.CMDB()
-		r, err := st.FindRelationByID(ctx, id)
+		r, err := st.FindRelationByID(ctx, id, auth.VisibilityFor(p, auth.KindCI))
 		if errs.Is(err, errs.NotFound) {
 			return errs.E(errs.NotFound, "no relation %d", id)
 		}

@@ -43,7 +43,7 @@ func normalizeKey(key string) string { return strings.ToUpper(strings.TrimSpace(
 // resolveRefs turns the owner username and support group name of each CI
 // into ids, reporting unknown names in fe under "owner"/"support_group"
 // (with the given per-CI prefix). One query per kind for all CIs.
-func resolveRefs(ctx context.Context, st Store, cis []*CI, prefixes []string, fe *errs.Fields) error {
+func resolveRefs(ctx context.Context, st Store, p auth.Principal, cis []*CI, prefixes []string, fe *errs.Fields) error {
 	var users, teams []string
 	for _, ci := range cis {
 		if ci.Owner != "" {
@@ -53,11 +53,11 @@ func resolveRefs(ctx context.Context, st Store, cis []*CI, prefixes []string, fe
 			teams = append(teams, ci.SupportGroup)
 		}
 	}
-	uids, err := st.UserIDs(ctx, dedupe(users))
+	uids, err := st.UserIDs(ctx, dedupe(users), auth.VisibilityFor(p, auth.KindUser))
 	if err != nil {
 		return err
 	}
-	tids, err := st.TeamIDs(ctx, dedupe(teams))
+	tids, err := st.TeamIDs(ctx, dedupe(teams), auth.VisibilityFor(p, auth.KindTeam))
 	if err != nil {
 		return err
 	}
@@ -99,21 +99,26 @@ func dedupe(s []string) []string {
 
 // checkIdentifiersFree returns a Conflict naming each identifier of ci that
 // another CI already holds. The unique index would refuse them anyway; this
-// says which CI has them.
-func checkIdentifiersFree(ctx context.Context, st Store, ci *CI) error {
+// says which CI has them, when p may see that CI, and only that one is
+// taken otherwise.
+func checkIdentifiersFree(ctx context.Context, st Store, p auth.Principal, ci *CI) error {
 	vals := ci.Identifiers.Values()
 	if len(vals) == 0 {
 		return nil
 	}
-	matches, err := st.MatchIdentifiers(ctx, vals)
+	matches, err := st.MatchIdentifiers(ctx, vals, auth.VisibilityFor(p, auth.KindCI))
 	if err != nil {
 		return err
 	}
 	var fields []errs.FieldError
 	for _, m := range matches {
 		if m.CIID != ci.ID {
+			holder := m.CIKey
+			if holder == "" {
+				holder = "another CI"
+			}
 			fields = append(fields, errs.FieldError{Field: identifierField(ci.Identifiers, m.IdentifierValue),
-				Message: fmt.Sprintf("%s already identifies %s", m.Value, m.CIKey)})
+				Message: fmt.Sprintf("%s already identifies %s", m.Value, holder)})
 		}
 	}
 	if len(fields) == 0 {

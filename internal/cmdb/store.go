@@ -24,22 +24,24 @@ type Transactor interface {
 
 // Store is the CMDB's database access inside one unit of work. It holds no
 // business rules: the service validates, authorises and audits; the store
-// reads and writes rows. Methods taking an auth.Scope apply it in SQL, so a
-// principal's lists, counts and searches never see rows outside it.
+// reads and writes rows. Every read takes the auth.Visibility of the
+// principal it serves and applies it in SQL, so lists, counts, searches and
+// lookups never see rows outside it; a read that does not (for writers
+// that must see every row) says so with "Unscoped" in its name.
 // Methods that take slices work in batches, so a 100,000-row import is a
 // few hundred statements, not one per identifier.
 type Store interface {
 	// FindCIByKey returns one visible CI with identifiers and tags;
-	// NotFound when it does not exist or is outside scope.
-	FindCIByKey(ctx context.Context, key string, scope auth.Scope) (CI, error)
-	// FindCIsByID returns the CIs with the given ids (missing ids are left
-	// out), unscoped: callers have already established the principal sees
-	// every CI (writers and importers do).
-	FindCIsByID(ctx context.Context, ids []int64) (map[int64]*CI, error)
+	// NotFound when it does not exist or v does not cover it.
+	FindCIByKey(ctx context.Context, key string, v auth.Visibility) (CI, error)
+	// FindCIsByIDUnscoped returns the CIs with the given ids (missing ids
+	// are left out), whoever may see them: reconciliation must match
+	// every CI an identifier names, or it would create duplicates.
+	FindCIsByIDUnscoped(ctx context.Context, ids []int64) (map[int64]*CI, error)
 	// FindCIs returns one page of visible CIs matching f, ordered by lower
 	// case name then id, and the number of visible CIs matching f. f is
 	// already validated and its Limit clamped.
-	FindCIs(ctx context.Context, f Filter, scope auth.Scope) (Page, error)
+	FindCIs(ctx context.Context, f Filter, v auth.Visibility) (Page, error)
 	// InsertCIs inserts new CIs (Key, timestamps and Version set by the
 	// caller) with their identifiers and tags, and sets each ID. Conflict
 	// when a key or identifier is already taken.
@@ -52,19 +54,23 @@ type Store interface {
 	// DeleteCI deletes a CI; its identifiers, tags and relations go with it.
 	DeleteCI(ctx context.Context, id int64) error
 
-	// UserIDs and TeamIDs resolve usernames and team names to ids; unknown
-	// names are absent from the result.
-	UserIDs(ctx context.Context, names []string) (map[string]int64, error)
-	TeamIDs(ctx context.Context, names []string) (map[string]int64, error)
+	// UserIDs and TeamIDs resolve usernames and team names visible to v
+	// (a user or team visibility) to ids; unknown or hidden names are
+	// absent from the result.
+	UserIDs(ctx context.Context, names []string, v auth.Visibility) (map[string]int64, error)
+	TeamIDs(ctx context.Context, names []string, v auth.Visibility) (map[string]int64, error)
 	// MatchIdentifiers returns, for each given identifier that a CI holds,
-	// which CI holds it.
-	MatchIdentifiers(ctx context.Context, ids []IdentifierValue) ([]IdentifierMatch, error)
+	// which CI holds it. Identifiers are unique across all CIs, so every
+	// holder is returned, but CIKey is empty for a CI v does not cover: a
+	// conflict must not name a record the caller may not see.
+	MatchIdentifiers(ctx context.Context, ids []IdentifierValue, v auth.Visibility) ([]IdentifierMatch, error)
 
 	// FindRelations returns the relations of one CI in both directions
 	// whose other end is visible.
-	FindRelations(ctx context.Context, ciID int64, scope auth.Scope) ([]Relation, error)
-	// FindRelationByID returns one relation; NotFound when absent.
-	FindRelationByID(ctx context.Context, id int64) (Relation, error)
+	FindRelations(ctx context.Context, ciID int64, v auth.Visibility) ([]Relation, error)
+	// FindRelationByID returns one relation whose two ends v covers;
+	// NotFound when absent or hidden.
+	FindRelationByID(ctx context.Context, id int64, v auth.Visibility) (Relation, error)
 	// InsertRelations inserts relations by SourceID/TargetID and sets each
 	// ID. Conflict when the same typed edge exists.
 	InsertRelations(ctx context.Context, rs []*Relation) error
@@ -73,17 +79,18 @@ type Store interface {
 	// Neighbours returns the relations that lead one step from any of ids
 	// in direction dir (downstream: relations whose target is in ids;
 	// upstream: whose source is in ids) and whose far end is visible.
-	Neighbours(ctx context.Context, ids []int64, dir Direction, scope auth.Scope) ([]Edge, error)
+	Neighbours(ctx context.Context, ids []int64, dir Direction, v auth.Visibility) ([]Edge, error)
 	// Summaries returns the summary of each given CI, in the order of ids
-	// (a zero summary for an id that does not exist).
-	Summaries(ctx context.Context, ids []int64) ([]CISummary, error)
+	// (a zero summary for an id that does not exist or v does not cover).
+	Summaries(ctx context.Context, ids []int64, v auth.Visibility) ([]CISummary, error)
 
 	// InsertImport stores an import report (Key set by the caller).
 	InsertImport(ctx context.Context, r *ImportReport) error
-	// FindImports returns import reports newest first, without rows.
-	FindImports(ctx context.Context, cursor string, limit int) ([]ImportReport, string, error)
-	// FindImportByKey returns one import report with its rows.
-	FindImportByKey(ctx context.Context, key string) (ImportReport, error)
+	// FindImports returns the import reports v covers newest first,
+	// without rows.
+	FindImports(ctx context.Context, cursor string, limit int, v auth.Visibility) ([]ImportReport, string, error)
+	// FindImportByKey returns one import report v covers, with its rows.
+	FindImportByKey(ctx context.Context, key string, v auth.Visibility) (ImportReport, error)
 }
 
 // Edge is a relation as graph walks need it: ids only.

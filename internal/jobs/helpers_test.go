@@ -109,7 +109,7 @@ func (g *rig) job(t *testing.T, id int64) jobs.Job {
 	var j jobs.Job
 	err := g.db.View(context.Background(), func(tx *store.Tx) error {
 		var err error
-		j, err = jobstore.Bind(tx).Jobs().FindJob(context.Background(), id)
+		j, err = jobstore.Bind(tx).Jobs().FindJob(context.Background(), auth.Unrestricted("test"), id)
 		return err
 	})
 	if err != nil {
@@ -123,7 +123,7 @@ func (g *rig) all(t *testing.T) []jobs.Job {
 	var out []jobs.Job
 	err := g.db.View(context.Background(), func(tx *store.Tx) error {
 		var err error
-		out, err = jobstore.Bind(tx).Jobs().FindJobs(context.Background(), "", 500)
+		out, err = jobstore.Bind(tx).Jobs().FindJobs(context.Background(), auth.Unrestricted("test"), "", 500)
 		return err
 	})
 	if err != nil {

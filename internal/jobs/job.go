@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/errs"
 	"github.com/rampart-itsm/rampart/internal/uow"
 )
@@ -159,10 +160,11 @@ type Store interface {
 	Claim(ctx context.Context, c Claim) ([]Job, error)
 	// Release records an attempt's outcome; false when the claim was lost.
 	Release(ctx context.Context, r Release) (bool, error)
-	// FindJobs lists jobs newest first, of one status or ("") all.
-	FindJobs(ctx context.Context, status Status, limit int) ([]Job, error)
-	// FindJob returns one job. Errors: NotFound.
-	FindJob(ctx context.Context, id int64) (Job, error)
+	// FindJobs lists the jobs v covers newest first, of one status or
+	// ("") all.
+	FindJobs(ctx context.Context, v auth.Visibility, status Status, limit int) ([]Job, error)
+	// FindJob returns one job v covers. Errors: NotFound.
+	FindJob(ctx context.Context, v auth.Visibility, id int64) (Job, error)
 	// Requeue turns a dead job into a queued one due at now, with its
 	// attempts reset. Errors: NotFound, Conflict when it is not dead.
 	Requeue(ctx context.Context, id int64, now time.Time) (Job, error)

@@ -41,7 +41,7 @@ func (s *Service) FindJobs(ctx context.Context, p auth.Principal, status string,
 	var out []Job
 	err := s.t.View(ctx, func(tx Tx) error {
 		var err error
-		out, err = tx.Jobs().FindJobs(ctx, st, limit)
+		out, err = tx.Jobs().FindJobs(ctx, auth.VisibilityFor(p, auth.KindJob), st, limit)
 		return err
 	})
 	return out, err
@@ -56,7 +56,7 @@ func (s *Service) FindJob(ctx context.Context, p auth.Principal, id int64) (Job,
 	var j Job
 	err := s.t.View(ctx, func(tx Tx) error {
 		var err error
-		j, err = tx.Jobs().FindJob(ctx, id)
+		j, err = tx.Jobs().FindJob(ctx, auth.VisibilityFor(p, auth.KindJob), id)
 		return err
 	})
 	return j, err
@@ -71,7 +71,7 @@ func (s *Service) Retry(ctx context.Context, p auth.Principal, id int64) (Job, e
 	}
 	var after Job
 	err := s.t.InTx(ctx, func(tx Tx) error {
-		before, err := tx.Jobs().FindJob(ctx, id)
+		before, err := tx.Jobs().FindJob(ctx, auth.VisibilityFor(p, auth.KindJob), id)
 		if err != nil {
 			return err
 		}

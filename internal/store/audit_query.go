@@ -14,14 +14,13 @@ func (tx *Tx) AuditReader() auditlog.Store { return &AuditStore{tx: tx} }
 
 var _ auditlog.Store = (*AuditStore)(nil)
 
-// auditFilter turns a filter and a scope into WHERE conditions. The log has
-// no owner column: a scope that is neither all nor none is treated as none,
-// so a partial audit view can never appear by accident.
-func auditFilter(q *Query, scope auth.Scope, f auditlog.Filter) {
-	if !scope.All {
-		scope = auth.Scope{None: true}
-	}
-	q.And(ScopePredicate(q, scope, ""))
+// auditVisibility is what visibility means for the audit log. It has no owner
+// column: a visibility that covers less than all of it covers none.
+var auditVisibility = Columns{Kind: auth.KindAudit}
+
+// auditFilter turns a filter and a visibility into WHERE conditions.
+func auditFilter(q *Query, v auth.Visibility, f auditlog.Filter) {
+	q.And(Visible(q, v, auditVisibility))
 	if f.Kind != "" {
 		q.And("record_kind = " + q.Arg(f.Kind))
 	}
@@ -45,9 +44,9 @@ func auditFilter(q *Query, scope auth.Scope, f auditlog.Filter) {
 // FindEntries returns one page newest first by seq, resuming below the
 // seq in f.Cursor, and the number of entries matching f. f.Limit must
 // already be within bounds (the service sees to it).
-func (s *AuditStore) FindEntries(ctx context.Context, scope auth.Scope, f auditlog.Filter) (auditlog.Page, error) {
+func (s *AuditStore) FindEntries(ctx context.Context, v auth.Visibility, f auditlog.Filter) (auditlog.Page, error) {
 	var q Query
-	auditFilter(&q, scope, f)
+	auditFilter(&q, v, f)
 	page := auditlog.Page{Items: []audit.Entry{}}
 	if err := s.tx.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log`+q.Where(), q.Args()...).Scan(&page.Total); err != nil {
 		return page, MapError(fmt.Errorf("count audit entries: %w", err))
@@ -83,9 +82,9 @@ func (s *AuditStore) FindEntries(ctx context.Context, scope auth.Scope, f auditl
 }
 
 // ExportEntries streams every entry matching f oldest first.
-func (s *AuditStore) ExportEntries(ctx context.Context, scope auth.Scope, f auditlog.Filter, fn func(audit.Entry) error) error {
+func (s *AuditStore) ExportEntries(ctx context.Context, v auth.Visibility, f auditlog.Filter, fn func(audit.Entry) error) error {
 	var q Query
-	auditFilter(&q, scope, f)
+	auditFilter(&q, v, f)
 	return s.stream(ctx, &q, fn)
 }
 

@@ -85,10 +85,10 @@ func TestJoinComposesPracticesInOneTransaction(t *testing.T) {
 				}
 				var ciThere, teamThere bool
 				if err := cmdbTx.View(ctx, func(tx cmdb.Tx) error {
-					_, err := tx.CMDB().FindCIByKey(ctx, key, auth.Scope{All: true})
+					_, err := tx.CMDB().FindCIByKey(ctx, key, auth.Unrestricted("test"))
 					ciThere = exists(err)
 					return authTx.Join(tx, func(atx auth.Tx) error {
-						_, err := atx.Auth().FindTeam(ctx, auth.Scope{All: true}, "joined-team")
+						_, err := atx.Auth().FindTeam(ctx, auth.Unrestricted("test"), auth.Unrestricted("test"), "joined-team")
 						teamThere = exists(err)
 						return nil
 					})

@@ -35,15 +35,16 @@ type Page struct {
 	NextCursor string        `json:"next_cursor,omitempty"`
 }
 
-// Store reads the log. The scope argument is applied inside the SQL, so a
-// principal without access reads nothing even if a caller forgot to check.
+// Store reads the log. The visibility argument is applied inside the SQL,
+// so a principal without access reads nothing even if a caller forgot to
+// check, and an auditor without clearance never a restricted entry.
 type Store interface {
 	audit.Source
 	// FindEntries returns entries matching f newest first (by seq), one
 	// page after f.Cursor, and the total number matching f.
-	FindEntries(ctx context.Context, scope auth.Scope, f Filter) (Page, error)
+	FindEntries(ctx context.Context, v auth.Visibility, f Filter) (Page, error)
 	// ExportEntries streams every entry matching f oldest first.
-	ExportEntries(ctx context.Context, scope auth.Scope, f Filter, fn func(audit.Entry) error) error
+	ExportEntries(ctx context.Context, v auth.Visibility, f Filter, fn func(audit.Entry) error) error
 	// HashAt returns the stored hash of entry seq (NotFound when absent).
 	HashAt(ctx context.Context, seq int64) (string, error)
 }
@@ -81,7 +82,7 @@ func (s *Service) Find(ctx context.Context, p auth.Principal, f Filter) (Page, e
 	var page Page
 	err := s.t.View(ctx, func(tx Tx) error {
 		var err error
-		page, err = tx.AuditReader().FindEntries(ctx, auth.AuditScope(p), f)
+		page, err = tx.AuditReader().FindEntries(ctx, auth.VisibilityFor(p, auth.KindAudit), f)
 		return err
 	})
 	return page, err
@@ -101,7 +102,7 @@ func (s *Service) Export(ctx context.Context, p auth.Principal, f Filter, fn fun
 		return err
 	}
 	return s.t.View(ctx, func(tx Tx) error {
-		return tx.AuditReader().ExportEntries(ctx, auth.AuditScope(p), f, fn)
+		return tx.AuditReader().ExportEntries(ctx, auth.VisibilityFor(p, auth.KindAudit), f, fn)
 	})
 }
 

@@ -261,29 +261,32 @@ func TestReadingTheLogNeedsAuditRead(t *testing.T) {
 	})
 }
 
-// The store applies the scope itself, so a caller that skipped the
-// service's check still reads nothing.
-func TestStoreAppliesAuditScope(t *testing.T) {
+// The store applies the visibility itself, so a caller that skipped the
+// service's check still reads nothing, and a visibility built for another
+// record kind reads nothing either.
+func TestStoreAppliesAuditVisibility(t *testing.T) {
 	storetest.EachWithClock(t, func(t *testing.T, db *store.DB, clk *clock.Fake) {
 		history(t, db, clk)
 		tests := []struct {
-			name  string
-			scope auth.Scope
-			want  int
+			name string
+			v    auth.Visibility
+			want int
 		}{
-			{"all", auth.AuditScope(auditor), 6},
-			{"none", auth.AuditScope(agent), 0},
-			{"owner scope means none", auth.Scope{OwnerID: 4}, 0},
+			{"auditor", auth.VisibilityFor(auditor, auth.KindAudit), 6},
+			{"unrestricted", auth.Unrestricted("test"), 6},
+			{"agent", auth.VisibilityFor(agent, auth.KindAudit), 0},
+			{"the zero visibility", auth.Visibility{}, 0},
+			{"a CI visibility", auth.VisibilityFor(auditor, auth.KindCI), 0},
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
 				err := db.View(context.Background(), func(tx *store.Tx) error {
-					page, err := tx.AuditReader().FindEntries(context.Background(), tc.scope, auditlog.Filter{Limit: 50})
+					page, err := tx.AuditReader().FindEntries(context.Background(), tc.v, auditlog.Filter{Limit: 50})
 					if err != nil {
 						return err
 					}
 					n := 0
-					if err := tx.AuditReader().ExportEntries(context.Background(), tc.scope, auditlog.Filter{}, func(audit.Entry) error { n++; return nil }); err != nil {
+					if err := tx.AuditReader().ExportEntries(context.Background(), tc.v, auditlog.Filter{}, func(audit.Entry) error { n++; return nil }); err != nil {
 						return err
 					}
 					if page.Total != tc.want || len(page.Items) != tc.want || n != tc.want {

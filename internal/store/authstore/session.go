@@ -19,8 +19,8 @@ func (s *authStore) InsertSession(ctx context.Context, ss auth.StoredSession) er
 	return nil
 }
 
-// FindSession returns the session stored under idHash.
-func (s *authStore) FindSession(ctx context.Context, idHash string) (auth.StoredSession, error) {
+// FindSessionUnscoped returns the session stored under idHash.
+func (s *authStore) FindSessionUnscoped(ctx context.Context, idHash string) (auth.StoredSession, error) {
 	ss := auth.StoredSession{IDHash: idHash}
 	err := s.tx.QueryRow(ctx, `SELECT user_id, csrf_token, created_at, expires_at, last_seen_at FROM sessions WHERE id_hash = $1`, idHash).
 		Scan(&ss.UserID, &ss.CSRFToken, store.ScanTime(&ss.CreatedAt), store.ScanTime(&ss.ExpiresAt), store.ScanTime(&ss.LastSeenAt))

@@ -12,28 +12,25 @@ import (
 
 const authTeamColumns = `teams.id, teams.name, teams.description, teams.email, teams.created_at, teams.updated_at`
 
-// teamScopePredicate is store.ScopePredicate for teams: a principal limited to
-// their own records sees the teams they are a member of.
-func teamScopePredicate(q *store.Query, sc auth.Scope) string {
-	if sc.None || sc.All {
-		return store.ScopePredicate(q, sc, "teams.id")
-	}
-	return `EXISTS (SELECT 1 FROM team_members sm WHERE sm.team_id = teams.id AND sm.user_id = ` + q.Arg(sc.OwnerID) + `)`
-}
+// teamVisibility is what visibility means for a team row: a requester owns
+// the teams they are a member of (the principal's team ids).
+var teamVisibility = store.Columns{Kind: auth.KindTeam, Team: "teams.id"}
 
-// FindTeams lists teams within scope sc by name.
-func (s *authStore) FindTeams(ctx context.Context, sc auth.Scope) ([]auth.Team, error) {
+// FindTeams lists teams v covers by name, with the members that members
+// covers.
+func (s *authStore) FindTeams(ctx context.Context, v, members auth.Visibility) ([]auth.Team, error) {
 	var q store.Query
-	q.And(teamScopePredicate(&q, sc))
-	return s.loadTeams(ctx, sc, q.Where()+" ORDER BY teams.name", q.Args()...)
+	q.And(store.Visible(&q, v, teamVisibility))
+	return s.loadTeams(ctx, members, q.Where()+" ORDER BY teams.name", q.Args()...)
 }
 
-// FindTeam returns a team by name when it lies within scope sc.
-func (s *authStore) FindTeam(ctx context.Context, sc auth.Scope, name string) (auth.Team, error) {
+// FindTeam returns a team by name when v covers it, with the members that
+// members covers.
+func (s *authStore) FindTeam(ctx context.Context, v, members auth.Visibility, name string) (auth.Team, error) {
 	var q store.Query
 	q.And("teams.name = " + q.Arg(name))
-	q.And(teamScopePredicate(&q, sc))
-	teams, err := s.loadTeams(ctx, sc, q.Where(), q.Args()...)
+	q.And(store.Visible(&q, v, teamVisibility))
+	teams, err := s.loadTeams(ctx, members, q.Where(), q.Args()...)
 	if err != nil {
 		return auth.Team{}, err
 	}
@@ -53,7 +50,7 @@ func (s *authStore) InsertTeam(ctx context.Context, t auth.Team) (auth.Team, err
 	if err := s.setTeamMembers(ctx, t.ID, t.Members); err != nil {
 		return auth.Team{}, err
 	}
-	return s.FindTeam(ctx, auth.Scope{All: true}, t.Name)
+	return s.writtenTeam(ctx, t.Name)
 }
 
 // UpdateTeam writes description, email and members of t.
@@ -69,7 +66,13 @@ func (s *authStore) UpdateTeam(ctx context.Context, t auth.Team) (auth.Team, err
 	if err := s.setTeamMembers(ctx, t.ID, t.Members); err != nil {
 		return auth.Team{}, err
 	}
-	return s.FindTeam(ctx, auth.Scope{All: true}, t.Name)
+	return s.writtenTeam(ctx, t.Name)
+}
+
+// writtenTeam reads back a team just written, as it is stored.
+func (s *authStore) writtenTeam(ctx context.Context, name string) (auth.Team, error) {
+	all := auth.Unrestricted("a team just written, as stored")
+	return s.FindTeam(ctx, all, all, name)
 }
 
 // DeleteTeam removes a team; memberships cascade, CIs lose it as support
@@ -132,8 +135,8 @@ func (s *authStore) teamMemberIDs(ctx context.Context, teamID int64) ([]int64, e
 }
 
 // loadTeams runs SELECT <team columns> FROM teams <rest> and attaches the
-// members the scope shows (a requester sees only themselves among them).
-func (s *authStore) loadTeams(ctx context.Context, sc auth.Scope, rest string, args ...any) ([]auth.Team, error) {
+// members that members covers (a requester sees only themselves).
+func (s *authStore) loadTeams(ctx context.Context, members auth.Visibility, rest string, args ...any) ([]auth.Team, error) {
 	rows, err := s.tx.Query(ctx, `SELECT `+authTeamColumns+` FROM teams`+rest, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find teams: %w", err)
@@ -163,7 +166,7 @@ func (s *authStore) loadTeams(ctx context.Context, sc auth.Scope, rest string, a
 	}
 	var q store.Query
 	q.And(`team_members.team_id IN ` + store.InList(&q, ids))
-	q.And(store.ScopePredicate(&q, sc, "users.id"))
+	q.And(store.Visible(&q, members, userVisibility))
 	mrows, err := s.tx.Query(ctx, `SELECT team_members.team_id, users.username FROM team_members JOIN users ON users.id = team_members.user_id`+
 		q.Where()+` ORDER BY users.username`, q.Args()...)
 	if err != nil {

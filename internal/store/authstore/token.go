@@ -21,22 +21,31 @@ func (s *authStore) InsertToken(ctx context.Context, userID int64, name, hash st
 	if err != nil {
 		return auth.StoredToken{}, store.MapError(fmt.Errorf("insert token: %w", err))
 	}
-	return s.FindTokenByID(ctx, id)
-}
-
-// FindTokenByHash returns the token stored under hash.
-func (s *authStore) FindTokenByHash(ctx context.Context, hash string) (auth.StoredToken, error) {
-	return s.findOneToken(ctx, ` WHERE api_tokens.token_hash = $1`, hash)
-}
-
-// FindTokenByID returns a token by id.
-func (s *authStore) FindTokenByID(ctx context.Context, id int64) (auth.StoredToken, error) {
 	return s.findOneToken(ctx, ` WHERE api_tokens.id = $1`, id)
 }
 
-// FindTokens lists a user's tokens, newest first.
-func (s *authStore) FindTokens(ctx context.Context, userID int64) ([]auth.Token, error) {
-	rows, err := s.tx.Query(ctx, authTokenSelect+` WHERE api_tokens.user_id = $1 ORDER BY api_tokens.id DESC`, userID)
+// tokenVisibility is what visibility means for a token: its user owns it.
+var tokenVisibility = store.Columns{Kind: auth.KindToken, Owner: "api_tokens.user_id"}
+
+// FindTokenByHashUnscoped returns the token stored under hash.
+func (s *authStore) FindTokenByHashUnscoped(ctx context.Context, hash string) (auth.StoredToken, error) {
+	return s.findOneToken(ctx, ` WHERE api_tokens.token_hash = $1`, hash)
+}
+
+// FindTokenByID returns a token by id when v covers it.
+func (s *authStore) FindTokenByID(ctx context.Context, v auth.Visibility, id int64) (auth.StoredToken, error) {
+	var q store.Query
+	q.And("api_tokens.id = " + q.Arg(id))
+	q.And(store.Visible(&q, v, tokenVisibility))
+	return scanAuthToken(s.tx.QueryRow(ctx, authTokenSelect+q.Where(), q.Args()...))
+}
+
+// FindTokens lists the tokens of a user that v covers, newest first.
+func (s *authStore) FindTokens(ctx context.Context, v auth.Visibility, userID int64) ([]auth.Token, error) {
+	var q store.Query
+	q.And("api_tokens.user_id = " + q.Arg(userID))
+	q.And(store.Visible(&q, v, tokenVisibility))
+	rows, err := s.tx.Query(ctx, authTokenSelect+q.Where()+` ORDER BY api_tokens.id DESC`, q.Args()...)
 	if err != nil {
 		return nil, fmt.Errorf("find tokens: %w", err)
 	}

@@ -12,8 +12,12 @@ import (
 
 const authUserColumns = `users.id, users.username, users.display_name, users.email, users.must_change_password, users.disabled, users.created_at, users.updated_at`
 
-// CountUsers counts every user.
-func (s *authStore) CountUsers(ctx context.Context) (int, error) {
+// userVisibility is what visibility means for a user row: a requester owns
+// their own.
+var userVisibility = store.Columns{Kind: auth.KindUser, Owner: "users.id"}
+
+// CountUsersUnscoped counts every user.
+func (s *authStore) CountUsersUnscoped(ctx context.Context) (int, error) {
 	var n int
 	err := s.tx.QueryRow(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
 	return n, store.MapError(err)
@@ -37,21 +41,21 @@ func (s *authStore) InsertUser(ctx context.Context, u auth.User, passwordHash st
 	return s.findOneUser(ctx, "users.id = $1", u.ID)
 }
 
-// FindAccount returns a user by username with the password hash.
-func (s *authStore) FindAccount(ctx context.Context, username string) (auth.Account, error) {
+// FindAccountUnscoped returns a user by username with the password hash.
+func (s *authStore) FindAccountUnscoped(ctx context.Context, username string) (auth.Account, error) {
 	return s.findOneAccount(ctx, "users.username = $1", username)
 }
 
-// FindAccountByID returns a user by id with the password hash.
-func (s *authStore) FindAccountByID(ctx context.Context, id int64) (auth.Account, error) {
+// FindAccountByIDUnscoped returns a user by id with the password hash.
+func (s *authStore) FindAccountByIDUnscoped(ctx context.Context, id int64) (auth.Account, error) {
 	return s.findOneAccount(ctx, "users.id = $1", id)
 }
 
-// FindUser returns a user by username when it lies within scope sc.
-func (s *authStore) FindUser(ctx context.Context, sc auth.Scope, username string) (auth.User, error) {
+// FindUser returns a user by username when v covers it.
+func (s *authStore) FindUser(ctx context.Context, v auth.Visibility, username string) (auth.User, error) {
 	var q store.Query
 	q.And("users.username = " + q.Arg(username))
-	q.And(store.ScopePredicate(&q, sc, "users.id"))
+	q.And(store.Visible(&q, v, userVisibility))
 	accts, err := s.loadUsers(ctx, false, q.Where(), q.Args()...)
 	if err != nil {
 		return auth.User{}, err
@@ -62,10 +66,10 @@ func (s *authStore) FindUser(ctx context.Context, sc auth.Scope, username string
 	return accts[0].User, nil
 }
 
-// FindUsers lists users within scope sc matching f, ordered by username.
-func (s *authStore) FindUsers(ctx context.Context, sc auth.Scope, f auth.UserFilter) (auth.UserPage, error) {
+// FindUsers lists users v covers matching f, ordered by username.
+func (s *authStore) FindUsers(ctx context.Context, v auth.Visibility, f auth.UserFilter) (auth.UserPage, error) {
 	var q store.Query
-	q.And(store.ScopePredicate(&q, sc, "users.id"))
+	q.And(store.Visible(&q, v, userVisibility))
 	if f.Query != "" {
 		pat := q.Arg("%" + store.LikePrefix(strings.ToLower(f.Query)))
 		q.And(`(lower(users.username) LIKE ` + pat + ` ESCAPE '\' OR lower(users.display_name) LIKE ` + pat + ` ESCAPE '\')`)
@@ -151,12 +155,12 @@ func (s *authStore) DeleteUser(ctx context.Context, userID int64) error {
 	return nil
 }
 
-// LockEnabledAdmins returns the enabled admins' ids. On PostgreSQL FOR
+// LockEnabledAdminsUnscoped returns the enabled admins' ids. On PostgreSQL FOR
 // UPDATE locks their user and role rows, so a concurrent demotion waits and
 // then re-reads: two admins cannot demote each other at the same moment
 // and leave none. Ordered by id so every caller locks in the same order.
 // SQLite has one writer and needs no lock.
-func (s *authStore) LockEnabledAdmins(ctx context.Context) ([]int64, error) {
+func (s *authStore) LockEnabledAdminsUnscoped(ctx context.Context) ([]int64, error) {
 	ids, err := s.tx.SelectIDs(ctx, `SELECT users.id FROM users JOIN user_roles ON user_roles.user_id = users.id
 		WHERE user_roles.role = $1 AND users.disabled = FALSE ORDER BY users.id`+s.tx.Dialect().ForUpdate, string(auth.RoleAdmin))
 	if err != nil {

@@ -61,11 +61,16 @@ func scanCI(sc store.Scanner) (*cmdb.CI, error) {
 	return &ci, nil
 }
 
-// FindCIByKey returns one CI visible in scope.
-func (s *cmdbStore) FindCIByKey(ctx context.Context, key string, scope auth.Scope) (cmdb.CI, error) {
+// ciVisibility is what visibility means for a CI row under alias: its owner.
+func ciVisibility(alias string) store.Columns {
+	return store.Columns{Kind: auth.KindCI, Owner: alias + ".owner_id"}
+}
+
+// FindCIByKey returns one CI visible to v.
+func (s *cmdbStore) FindCIByKey(ctx context.Context, key string, v auth.Visibility) (cmdb.CI, error) {
 	var q store.Query
 	q.And("cis.key = " + q.Arg(key))
-	q.And(store.ScopePredicate(&q, scope, "cis.owner_id"))
+	q.And(store.Visible(&q, v, ciVisibility("cis")))
 	ci, err := scanCI(s.tx.QueryRow(ctx, ciSelect+q.Where(), q.Args()...))
 	if err != nil {
 		return cmdb.CI{}, err
@@ -76,8 +81,8 @@ func (s *cmdbStore) FindCIByKey(ctx context.Context, key string, scope auth.Scop
 	return *ci, nil
 }
 
-// FindCIsByID loads CIs by id in batches.
-func (s *cmdbStore) FindCIsByID(ctx context.Context, ids []int64) (map[int64]*cmdb.CI, error) {
+// FindCIsByIDUnscoped loads CIs by id in batches, whoever may see them.
+func (s *cmdbStore) FindCIsByIDUnscoped(ctx context.Context, ids []int64) (map[int64]*cmdb.CI, error) {
 	out := make(map[int64]*cmdb.CI, len(ids))
 	var all []*cmdb.CI
 	err := store.Batches(ids, s.tx.InBatch(), func(part []int64) error {
@@ -175,21 +180,25 @@ func identifierKind(b []byte) cmdb.IdentifierKind {
 	return cmdb.IdentifierKind(b)
 }
 
-// UserIDs resolves usernames to ids.
-func (s *cmdbStore) UserIDs(ctx context.Context, names []string) (map[string]int64, error) {
-	return s.namesToIDs(ctx, `SELECT username, id FROM users WHERE username IN `, names)
+// UserIDs resolves the usernames visible to v to ids.
+func (s *cmdbStore) UserIDs(ctx context.Context, names []string, v auth.Visibility) (map[string]int64, error) {
+	return s.namesToIDs(ctx, `SELECT username, id FROM users`, "username",
+		v, store.Columns{Kind: auth.KindUser, Owner: "users.id"}, names)
 }
 
-// TeamIDs resolves team names to ids.
-func (s *cmdbStore) TeamIDs(ctx context.Context, names []string) (map[string]int64, error) {
-	return s.namesToIDs(ctx, `SELECT name, id FROM teams WHERE name IN `, names)
+// TeamIDs resolves the team names visible to v to ids.
+func (s *cmdbStore) TeamIDs(ctx context.Context, names []string, v auth.Visibility) (map[string]int64, error) {
+	return s.namesToIDs(ctx, `SELECT name, id FROM teams`, "name",
+		v, store.Columns{Kind: auth.KindTeam, Team: "teams.id"}, names)
 }
 
-func (s *cmdbStore) namesToIDs(ctx context.Context, sqlHead string, names []string) (map[string]int64, error) {
+func (s *cmdbStore) namesToIDs(ctx context.Context, sqlHead, column string, v auth.Visibility, cols store.Columns, names []string) (map[string]int64, error) {
 	out := make(map[string]int64, len(names))
 	err := store.Batches(names, s.tx.InBatch(), func(part []string) error {
 		q := s.tx.ListQuery()
-		rows, err := s.tx.QueryCached(ctx, sqlHead+store.InList(&q, part), q.Args()...)
+		q.And(column + " IN " + store.InList(&q, part))
+		q.And(store.Visible(&q, v, cols))
+		rows, err := s.tx.QueryCached(ctx, sqlHead+q.Where(), q.Args()...)
 		if err != nil {
 			return err
 		}
@@ -206,7 +215,9 @@ func (s *cmdbStore) namesToIDs(ctx context.Context, sqlHead string, names []stri
 
 // MatchIdentifiers finds which CIs hold the given identifiers: one IN list
 // per kind and batch, each a range of primary key (kind, value) lookups.
-func (s *cmdbStore) MatchIdentifiers(ctx context.Context, vals []cmdb.IdentifierValue) ([]cmdb.IdentifierMatch, error) {
+// Every holder is found (an identifier identifies one CI, visible or not),
+// but the key of a CI that v does not cover is left empty.
+func (s *cmdbStore) MatchIdentifiers(ctx context.Context, vals []cmdb.IdentifierValue, v auth.Visibility) ([]cmdb.IdentifierMatch, error) {
 	byKind := map[cmdb.IdentifierKind][]string{}
 	seen := make(map[cmdb.IdentifierValue]bool, len(vals))
 	for _, v := range vals {
@@ -219,9 +230,10 @@ func (s *cmdbStore) MatchIdentifiers(ctx context.Context, vals []cmdb.Identifier
 	for _, kind := range cmdb.IdentifierKinds {
 		err := store.Batches(byKind[kind], s.tx.InBatch(), func(part []string) error {
 			q := s.tx.ListQuery()
+			key := "CASE WHEN " + store.Visible(&q, v, ciVisibility("c")) + " THEN c.key ELSE '' END"
 			q.And("i.kind = " + q.Arg(string(kind)))
 			q.And("i.value IN " + store.InList(&q, part))
-			rows, err := s.tx.QueryCached(ctx, `SELECT i.value, i.ci_id, c.key FROM ci_identifiers i
+			rows, err := s.tx.QueryCached(ctx, `SELECT i.value, i.ci_id, `+key+` FROM ci_identifiers i
 				JOIN cis c ON c.id = i.ci_id`+q.Where(), q.Args()...)
 			if err != nil {
 				return err

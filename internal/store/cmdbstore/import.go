@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/cmdb"
 	"github.com/rampart-itsm/rampart/internal/store"
 )
@@ -38,9 +39,15 @@ func scanImport(sc store.Scanner, extra ...any) (cmdb.ImportReport, int64, error
 	return r, id, store.MapError(err)
 }
 
-// FindImports lists reports newest first; the cursor is the last id seen.
-func (s *cmdbStore) FindImports(ctx context.Context, cursor string, limit int) ([]cmdb.ImportReport, string, error) {
+// importVisibility is what visibility means for import reports: all or
+// nothing (a report lists every CI its import touched).
+var importVisibility = store.Columns{Kind: auth.KindImport}
+
+// FindImports lists reports visible to v newest first; the cursor is the
+// last id seen.
+func (s *cmdbStore) FindImports(ctx context.Context, cursor string, limit int, v auth.Visibility) ([]cmdb.ImportReport, string, error) {
 	var q store.Query
+	q.And(store.Visible(&q, v, importVisibility))
 	if cursor != "" {
 		var after int64
 		if err := store.DecodeCursor(cursor, &after); err != nil {
@@ -74,10 +81,13 @@ func (s *cmdbStore) FindImports(ctx context.Context, cursor string, limit int) (
 	return out, next, nil
 }
 
-// FindImportByKey returns one report with its rows.
-func (s *cmdbStore) FindImportByKey(ctx context.Context, key string) (cmdb.ImportReport, error) {
+// FindImportByKey returns one report visible to v with its rows.
+func (s *cmdbStore) FindImportByKey(ctx context.Context, key string, v auth.Visibility) (cmdb.ImportReport, error) {
 	var body string
-	r, _, err := scanImport(s.tx.QueryRow(ctx, `SELECT `+importColumns+`, report FROM imports WHERE key = $1`, key), &body)
+	var q store.Query
+	q.And("key = " + q.Arg(key))
+	q.And(store.Visible(&q, v, importVisibility))
+	r, _, err := scanImport(s.tx.QueryRow(ctx, `SELECT `+importColumns+`, report FROM imports`+q.Where(), q.Args()...), &body)
 	if err != nil {
 		return cmdb.ImportReport{}, err
 	}

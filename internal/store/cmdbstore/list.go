@@ -15,14 +15,14 @@ import (
 // byte order (SQLite BINARY, PostgreSQL COLLATE "C").
 const prefixEnd = "\U0010FFFF"
 
-// FindCIs returns one page of CIs visible in scope and matching f, ordered
+// FindCIs returns one page of CIs visible to v and matching f, ordered
 // by (name_lower, id), with the number of visible matches. Prefix searches
 // are written as ranges rather than LIKE: SQLite only uses an index for
 // LIKE under NOCASE, PostgreSQL only under "C" or pattern opclasses, while
 // a range on a byte-ordered column is an index range on both.
-func (s *cmdbStore) FindCIs(ctx context.Context, f cmdb.Filter, scope auth.Scope) (cmdb.Page, error) {
+func (s *cmdbStore) FindCIs(ctx context.Context, f cmdb.Filter, v auth.Visibility) (cmdb.Page, error) {
 	var q store.Query
-	q.And(store.ScopePredicate(&q, scope, "cis.owner_id"))
+	q.And(store.Visible(&q, v, ciVisibility("cis")))
 	if f.Query != "" {
 		// A UNION of three index lookups rather than an OR over cis: an OR
 		// mixing a column range with a subquery makes PostgreSQL scan the

@@ -22,12 +22,12 @@ func scanRelation(sc store.Scanner) (cmdb.Relation, error) {
 }
 
 // FindRelations returns a CI's relations in both directions whose other
-// end is visible in scope, oldest first.
-func (s *cmdbStore) FindRelations(ctx context.Context, ciID int64, scope auth.Scope) ([]cmdb.Relation, error) {
+// end is visible to v, oldest first.
+func (s *cmdbStore) FindRelations(ctx context.Context, ciID int64, v auth.Visibility) ([]cmdb.Relation, error) {
 	var q store.Query
 	id := q.Arg(ciID)
-	q.And("((r.source_id = " + id + " AND " + store.ScopePredicate(&q, scope, "t.owner_id") + ") OR (r.target_id = " + id +
-		" AND " + store.ScopePredicate(&q, scope, "s.owner_id") + "))")
+	q.And("((r.source_id = " + id + " AND " + store.Visible(&q, v, ciVisibility("t")) + ") OR (r.target_id = " + id +
+		" AND " + store.Visible(&q, v, ciVisibility("s")) + "))")
 	rows, err := s.tx.Query(ctx, relationSelect+q.Where()+" ORDER BY r.id", q.Args()...)
 	if err != nil {
 		return nil, err
@@ -35,9 +35,13 @@ func (s *cmdbStore) FindRelations(ctx context.Context, ciID int64, scope auth.Sc
 	return store.Collect(rows, scanRelation)
 }
 
-// FindRelationByID returns one relation.
-func (s *cmdbStore) FindRelationByID(ctx context.Context, id int64) (cmdb.Relation, error) {
-	return scanRelation(s.tx.QueryRow(ctx, relationSelect+" WHERE r.id = $1", id))
+// FindRelationByID returns one relation whose two ends are visible to v.
+func (s *cmdbStore) FindRelationByID(ctx context.Context, id int64, v auth.Visibility) (cmdb.Relation, error) {
+	var q store.Query
+	q.And("r.id = " + q.Arg(id))
+	q.And(store.Visible(&q, v, ciVisibility("s")))
+	q.And(store.Visible(&q, v, ciVisibility("t")))
+	return scanRelation(s.tx.QueryRow(ctx, relationSelect+q.Where(), q.Args()...))
 }
 
 // InsertRelations inserts relations in batches and sets their ids.
@@ -88,11 +92,11 @@ func (s *cmdbStore) DeleteRelation(ctx context.Context, id int64) error {
 }
 
 // Neighbours returns, for a batch of CIs, the relations one step away in
-// direction dir whose far end is visible in scope: downstream follows
+// direction dir whose far end is visible to v: downstream follows
 // ci_relations_target (target_id, source_id, type), upstream
 // ci_relations_edge (source_id, target_id, type), each an index-only read
 // on SQLite.
-func (s *cmdbStore) Neighbours(ctx context.Context, ids []int64, dir cmdb.Direction, scope auth.Scope) ([]cmdb.Edge, error) {
+func (s *cmdbStore) Neighbours(ctx context.Context, ids []int64, dir cmdb.Direction, v auth.Visibility) ([]cmdb.Edge, error) {
 	near, far := "r.target_id", "r.source_id"
 	if dir == cmdb.Upstream {
 		near, far = far, near
@@ -102,11 +106,11 @@ func (s *cmdbStore) Neighbours(ctx context.Context, ids []int64, dir cmdb.Direct
 		q := s.tx.ListQuery()
 		q.And(s.tx.IDIn(&q, near, part))
 		from := " FROM ci_relations r"
-		// Unrestricted principals need no join: skipping it halves the
-		// rows the database touches for a wide walk.
-		if !scope.All {
+		// Principals who see every CI need no join: skipping it halves
+		// the rows the database touches for a wide walk.
+		if cols := ciVisibility("n"); !store.SeesAll(v, cols) {
 			from += " JOIN cis n ON n.id = " + far
-			q.And(store.ScopePredicate(&q, scope, "n.owner_id"))
+			q.And(store.Visible(&q, v, cols))
 		}
 		rows, err := s.tx.QueryIDs(ctx, "SELECT r.id, r.source_id, r.target_id, r.type"+from+q.Where(), q.Args()...)
 		if err != nil {
@@ -147,8 +151,8 @@ func ciKind(b []byte) cmdb.Kind {
 	return cmdb.Kind(b)
 }
 
-// Summaries loads the summary of each CI, a batch per query.
-func (s *cmdbStore) Summaries(ctx context.Context, ids []int64) ([]cmdb.CISummary, error) {
+// Summaries loads the summary of each CI visible to v, a batch per query.
+func (s *cmdbStore) Summaries(ctx context.Context, ids []int64, v auth.Visibility) ([]cmdb.CISummary, error) {
 	out := make([]cmdb.CISummary, len(ids))
 	at := make(map[int64]int32, len(ids))
 	for i, id := range ids {
@@ -159,7 +163,7 @@ func (s *cmdbStore) Summaries(ctx context.Context, ids []int64) ([]cmdb.CISummar
 		rows, err := s.tx.QueryIDs(ctx, `SELECT cis.id, cis.key, cis.name, cis.kind, cis.criticality,
 			COALESCE(u.username, ''), COALESCE(g.name, ''), cis.internet_exposed
 			FROM cis LEFT JOIN users u ON u.id = cis.owner_id LEFT JOIN teams g ON g.id = cis.support_group_id
-			WHERE `+s.tx.IDIn(&q, "cis.id", part), q.Args()...)
+			WHERE `+s.tx.IDIn(&q, "cis.id", part)+` AND `+store.Visible(&q, v, ciVisibility("cis")), q.Args()...)
 		if err != nil {
 			return err
 		}

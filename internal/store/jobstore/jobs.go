@@ -11,6 +11,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/errs"
 	"github.com/rampart-itsm/rampart/internal/jobs"
 	"github.com/rampart-itsm/rampart/internal/store"
@@ -135,9 +136,13 @@ func (s *jobsStore) Release(ctx context.Context, r jobs.Release) (bool, error) {
 	return n > 0, nil
 }
 
-// FindJobs lists jobs newest first, optionally of one status.
-func (s *jobsStore) FindJobs(ctx context.Context, status jobs.Status, limit int) ([]jobs.Job, error) {
+// jobVisibility is what visibility means for jobs: all or nothing.
+var jobVisibility = store.Columns{Kind: auth.KindJob}
+
+// FindJobs lists jobs v covers newest first, optionally of one status.
+func (s *jobsStore) FindJobs(ctx context.Context, v auth.Visibility, status jobs.Status, limit int) ([]jobs.Job, error) {
 	var q store.Query
+	q.And(store.Visible(&q, v, jobVisibility))
 	if status != "" {
 		q.And("status = " + q.Arg(string(status)))
 	}
@@ -157,9 +162,13 @@ func (s *jobsStore) FindJobs(ctx context.Context, status jobs.Status, limit int)
 	return out, store.MapError(rows.Err())
 }
 
-// FindJob returns one job; NotFound when there is none with that id.
-func (s *jobsStore) FindJob(ctx context.Context, id int64) (jobs.Job, error) {
-	j, err := scanJob(s.tx.QueryRow(ctx, `SELECT `+jobColumns+` FROM jobs WHERE id = $1`, id))
+// FindJob returns one job v covers; NotFound when there is none with that
+// id.
+func (s *jobsStore) FindJob(ctx context.Context, v auth.Visibility, id int64) (jobs.Job, error) {
+	var q store.Query
+	q.And("id = " + q.Arg(id))
+	q.And(store.Visible(&q, v, jobVisibility))
+	j, err := scanJob(s.tx.QueryRow(ctx, `SELECT `+jobColumns+` FROM jobs`+q.Where(), q.Args()...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return j, errs.E(errs.NotFound, "job %d not found", id)
 	}
@@ -174,7 +183,7 @@ func (s *jobsStore) Requeue(ctx context.Context, id int64, now time.Time) (jobs.
 		WHERE id = $2 AND status = 'dead'
 		RETURNING `+jobColumns, store.At(now), id))
 	if errors.Is(err, sql.ErrNoRows) {
-		cur, ferr := s.FindJob(ctx, id)
+		cur, ferr := s.FindJob(ctx, auth.Unrestricted("why a requeue found nothing to change"), id)
 		if ferr != nil {
 			return jobs.Job{}, ferr
 		}
