@@ -14,9 +14,6 @@ import (
 	vt "github.com/rampart-itsm/rampart/internal/storetest/visibilitytest"
 )
 
-// staff are the viewers who see the whole directory.
-var staff = []string{"admin", "agent", "security_analyst", "change_manager", "approver", "auditor"}
-
 // Every query method of the auth store applies the visibility it is given:
 // the user "other" shows to staff and to themselves, never to the other
 // requester; a team to staff and its members (and of its members a
@@ -43,16 +40,7 @@ func TestStoreQueriesApplyVisibility(t *testing.T) {
 
 		bound := store.Bind(db, authstore.Bind)
 		read := func(t *testing.T, fn func(auth.Store) (bool, error)) bool {
-			t.Helper()
-			var shown bool
-			err := bound.View(ctx, func(tx auth.Tx) (err error) {
-				shown, err = fn(tx.Auth())
-				return err
-			})
-			if vt.Hidden(t, err) {
-				return false
-			}
-			return shown
+			return vt.InView(t, bound, func(tx auth.Tx) (bool, error) { return fn(tx.Auth()) })
 		}
 		const otherJSON = `"username":"other"`
 		users := func(name string, f auth.UserFilter) vt.Read {
@@ -63,7 +51,7 @@ func TestStoreQueriesApplyVisibility(t *testing.T) {
 				})
 			}}
 		}
-		userKind := vt.Kind{Name: "user other", Marker: otherJSON, Sees: append(slices.Clone(staff), vt.Other), Reads: []vt.Read{
+		userKind := vt.Kind{Name: "user other", Marker: otherJSON, Sees: vt.Staff(vt.Other), Reads: []vt.Read{
 			{Name: "FindUser", Shown: func(t *testing.T, v vt.Viewer) bool {
 				return read(t, func(st auth.Store) (bool, error) {
 					u, err := st.FindUser(ctx, auth.VisibilityFor(v.P, auth.KindUser), vt.Other)
@@ -90,7 +78,7 @@ func TestStoreQueriesApplyVisibility(t *testing.T) {
 				})
 			}},
 		}}
-		teamKind := vt.Kind{Name: "team of other and admin", Marker: "vtmarker-team", Sees: append(slices.Clone(staff), vt.Other), Reads: []vt.Read{
+		teamKind := vt.Kind{Name: "team of other and admin", Marker: "vtmarker-team", Sees: vt.Staff(vt.Other), Reads: []vt.Read{
 			{Name: "FindTeams", Shown: func(t *testing.T, v vt.Viewer) bool {
 				return read(t, func(st auth.Store) (bool, error) {
 					ts, err := st.FindTeams(ctx, auth.VisibilityFor(v.P, auth.KindTeam), auth.VisibilityFor(v.P, auth.KindUser))

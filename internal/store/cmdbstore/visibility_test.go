@@ -16,9 +16,6 @@ import (
 	vt "github.com/rampart-itsm/rampart/internal/storetest/visibilitytest"
 )
 
-// staff are the viewers who see the whole CMDB.
-var staff = []string{"admin", "agent", "security_analyst", "change_manager", "approver", "auditor"}
-
 // Every query method of the CMDB store applies the visibility it is given:
 // a CI owned by "other" shows to staff and to other, never to the other
 // requester; an import report to staff only; a team to staff and its
@@ -63,16 +60,7 @@ func TestStoreQueriesApplyVisibility(t *testing.T) {
 		bound := store.Bind(db, cmdbstore.Bind)
 		// read runs fn on the CMDB store with v's visibility of kind k.
 		read := func(t *testing.T, v vt.Viewer, k auth.RecordKind, fn func(cmdb.Store, auth.Visibility) (bool, error)) bool {
-			t.Helper()
-			var shown bool
-			err := bound.View(ctx, func(tx cmdb.Tx) (err error) {
-				shown, err = fn(tx.CMDB(), auth.VisibilityFor(v.P, k))
-				return err
-			})
-			if vt.Hidden(t, err) {
-				return false
-			}
-			return shown
+			return vt.InView(t, bound, func(tx cmdb.Tx) (bool, error) { return fn(tx.CMDB(), auth.VisibilityFor(v.P, k)) })
 		}
 		ciRead := func(name string, fn func(cmdb.Store, auth.Visibility) (bool, error)) vt.Read {
 			return vt.Read{Name: name, Shown: func(t *testing.T, v vt.Viewer) bool { return read(t, v, auth.KindCI, fn) }}
@@ -97,7 +85,7 @@ func TestStoreQueriesApplyVisibility(t *testing.T) {
 				return p.Total > 0, err
 			}
 		}
-		ciKind := vt.Kind{Name: "CI owned by other", Marker: "vtmarker-ci", Sees: append(slices.Clone(staff), vt.Other), Reads: []vt.Read{
+		ciKind := vt.Kind{Name: "CI owned by other", Marker: "vtmarker-ci", Sees: vt.Staff(vt.Other), Reads: []vt.Read{
 			ciRead("FindCIByKey", func(st cmdb.Store, vis auth.Visibility) (bool, error) {
 				ci, err := st.FindCIByKey(ctx, marked.Key, vis)
 				return ci.Key == marked.Key, err
@@ -131,7 +119,7 @@ func TestStoreQueriesApplyVisibility(t *testing.T) {
 				return vt.Contains("vtmarker-ci", sums), err
 			}),
 		}}
-		importKind := vt.Kind{Name: "import report", Marker: "vtmarker-import", Sees: staff, Reads: []vt.Read{
+		importKind := vt.Kind{Name: "import report", Marker: "vtmarker-import", Sees: vt.Staff(), Reads: []vt.Read{
 			{Name: "FindImports", Shown: func(t *testing.T, v vt.Viewer) bool {
 				return read(t, v, auth.KindImport, func(st cmdb.Store, vis auth.Visibility) (bool, error) {
 					reps, _, err := st.FindImports(ctx, "", 100, vis)
@@ -147,7 +135,7 @@ func TestStoreQueriesApplyVisibility(t *testing.T) {
 		}}
 		// A requester sees only themselves and their own teams, so the
 		// names a CI write may resolve follow the same rule.
-		userKind := vt.Kind{Name: "user other", Marker: vt.Other, Sees: append(slices.Clone(staff), vt.Other), Reads: []vt.Read{
+		userKind := vt.Kind{Name: "user other", Marker: vt.Other, Sees: vt.Staff(vt.Other), Reads: []vt.Read{
 			{Name: "UserIDs", Shown: func(t *testing.T, v vt.Viewer) bool {
 				return read(t, v, auth.KindUser, func(st cmdb.Store, vis auth.Visibility) (bool, error) {
 					ids, err := st.UserIDs(ctx, []string{vt.Other}, vis)
@@ -155,7 +143,7 @@ func TestStoreQueriesApplyVisibility(t *testing.T) {
 				})
 			}},
 		}}
-		teamKind := vt.Kind{Name: "team of other and agent", Marker: "vtmarker-team", Sees: append(slices.Clone(staff), vt.Other), Reads: []vt.Read{
+		teamKind := vt.Kind{Name: "team of other and agent", Marker: "vtmarker-team", Sees: vt.Staff(vt.Other), Reads: []vt.Read{
 			{Name: "TeamIDs", Shown: func(t *testing.T, v vt.Viewer) bool {
 				return read(t, v, auth.KindTeam, func(st cmdb.Store, vis auth.Visibility) (bool, error) {
 					ids, err := st.TeamIDs(ctx, []string{"vtmarker-team"}, vis)

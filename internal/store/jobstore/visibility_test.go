@@ -28,16 +28,7 @@ func TestStoreQueriesApplyVisibility(t *testing.T) {
 			t.Fatal(err)
 		}
 		read := func(t *testing.T, v vt.Viewer, fn func(jobs.Store, auth.Visibility) (bool, error)) bool {
-			t.Helper()
-			var shown bool
-			err := bound.View(ctx, func(tx jobs.Tx) (err error) {
-				shown, err = fn(tx.Jobs(), auth.VisibilityFor(v.P, auth.KindJob))
-				return err
-			})
-			if vt.Hidden(t, err) {
-				return false
-			}
-			return shown
+			return vt.InView(t, bound, func(tx jobs.Tx) (bool, error) { return fn(tx.Jobs(), auth.VisibilityFor(v.P, auth.KindJob)) })
 		}
 		vt.Run(t, viewers, vt.Kind{Name: "queued job", Marker: "vtmarker-job", Sees: []string{"admin"}, Reads: []vt.Read{
 			{Name: "FindJobs", Shown: func(t *testing.T, v vt.Viewer) bool {

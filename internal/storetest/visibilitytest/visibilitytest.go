@@ -20,6 +20,7 @@ import (
 
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/errs"
+	"github.com/rampart-itsm/rampart/internal/store"
 )
 
 // Password is the password of every viewer the suite creates.
@@ -45,6 +46,18 @@ func Names() []string {
 		names = append(names, string(r))
 	}
 	return append(names, Other)
+}
+
+// Staff names the viewers of every role but requester: those who see the
+// whole CMDB and directory, and the names in more.
+func Staff(more ...string) []string {
+	var names []string
+	for _, r := range auth.AllRoles {
+		if r != auth.RoleRequester {
+			names = append(names, string(r))
+		}
+	}
+	return append(names, more...)
 }
 
 // RoleOf is the role of the viewer named name.
@@ -146,6 +159,22 @@ func Contains(marker string, v any) bool {
 		panic("visibilitytest: " + err.Error())
 	}
 	return strings.Contains(string(b), marker)
+}
+
+// InView runs a store-level read: fn on a read-only unit of work of b,
+// reporting whether the record showed; a NotFound or Forbidden error is
+// "not shown" (see Hidden).
+func InView[T any](t *testing.T, b store.Bound[T], fn func(T) (bool, error)) bool {
+	t.Helper()
+	var shown bool
+	err := b.View(context.Background(), func(tx T) (err error) {
+		shown, err = fn(tx)
+		return err
+	})
+	if Hidden(t, err) {
+		return false
+	}
+	return shown
 }
 
 // Hidden turns a query's error into "not shown": NotFound and Forbidden
