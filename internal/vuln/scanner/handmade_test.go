@@ -31,6 +31,14 @@ func TestProjectReports(t *testing.T) {
 				// results come before the tool in gosec's output
 				0: {identifier: "G404", severity: vuln.SeverityHigh, vendor: "error", target: "repo:github.com/acme/insecure", where: "main.go:24"},
 			}},
+		{file: "trivy/trivy-0.74.0-fs-misconfig-secret.json", format: "trivy", findings: 25, identities: 25, version: "2",
+			scannerName: "trivy", scannerVer: "0.74.0", skipped: map[string]int{},
+			checks: map[int]wantFinding{
+				0: {identifier: "DS-0001", severity: vuln.SeverityMedium, vendor: "MEDIUM", target: "filesystem:project", where: "Dockerfile:3"},
+				// a check about the whole file has no line
+				1: {identifier: "DS-0002", severity: vuln.SeverityHigh, vendor: "HIGH", target: "filesystem:project", where: "Dockerfile"},
+				24: {identifier: "private-key", severity: vuln.SeverityHigh, vendor: "HIGH", target: "filesystem:project", where: "deploy/id_rsa.pem:3"},
+			}},
 		{file: "sarif/level-chain.sarif", format: "sarif", findings: 9, identities: 9, version: "2.1.0", scannerName: "handmade",
 			scannerVer: "1.0", skipped: map[string]int{"result pass": 1, "result notApplicable": 1, "suppressed": 1, "baseline absent": 1},
 			checks: map[int]wantFinding{
