@@ -4,12 +4,14 @@
 //
 //	VULN_BENCH_REPORT=/tmp/trivy-1m.json go test ./internal/vuln/scanner -run '^$' -bench 'ParseTrivy/1M' -benchtime 1x
 //	go run ./internal/vuln/scanner/testdata/rssdriver trivy /tmp/trivy-1m.json
+//	go run ./internal/vuln/scanner/testdata/rssdriver -distinct=false trivy /tmp/trivy-1m.json
 //
 // It lives under testdata so that the project's builds leave it out.
 package main
 
 import (
 	"bufio"
+	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -21,11 +23,13 @@ import (
 )
 
 func main() {
-	if len(os.Args) != 3 {
-		fmt.Fprintln(os.Stderr, "usage: rssdriver FORMAT FILE")
+	distinct := flag.Bool("distinct", true, "count distinct identities (holds a vuln.IdentitySet, as an import would)")
+	flag.Parse()
+	if flag.NArg() != 2 {
+		fmt.Fprintln(os.Stderr, "usage: rssdriver [-distinct=false] FORMAT FILE")
 		os.Exit(2)
 	}
-	f, err := os.Open(os.Args[2])
+	f, err := os.Open(flag.Arg(1))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -34,9 +38,11 @@ func main() {
 	start := time.Now()
 	n := 0
 	var ids vuln.IdentitySet
-	rep, err := scanner.Parse(os.Args[1], f, scanner.Options{}, func(fd vuln.Finding) error {
+	rep, err := scanner.Parse(flag.Arg(0), f, scanner.Options{}, func(fd vuln.Finding) error {
 		n++
-		ids.Add(fd.Identity())
+		if *distinct {
+			ids.Add(fd.Identity())
+		}
 		return nil
 	})
 	if err != nil {
