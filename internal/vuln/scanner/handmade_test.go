@@ -36,7 +36,7 @@ func TestProjectReports(t *testing.T) {
 			checks: map[int]wantFinding{
 				0: {identifier: "DS-0001", severity: vuln.SeverityMedium, vendor: "MEDIUM", target: "filesystem:project", where: "Dockerfile:3"},
 				// a check about the whole file has no line
-				1: {identifier: "DS-0002", severity: vuln.SeverityHigh, vendor: "HIGH", target: "filesystem:project", where: "Dockerfile"},
+				1:  {identifier: "DS-0002", severity: vuln.SeverityHigh, vendor: "HIGH", target: "filesystem:project", where: "Dockerfile"},
 				24: {identifier: "private-key", severity: vuln.SeverityHigh, vendor: "HIGH", target: "filesystem:project", where: "deploy/id_rsa.pem:3"},
 			}},
 		{file: "sarif/level-chain.sarif", format: "sarif", findings: 9, identities: 9, version: "2.1.0", scannerName: "handmade",
