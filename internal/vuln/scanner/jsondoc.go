@@ -1,7 +1,6 @@
 package scanner
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 
@@ -54,15 +53,15 @@ func (d jsonDoc) walk(j *jsonReader, r io.Reader, first bool) error {
 		if _, ok := r.(io.ReadSeeker); ok && len(buffered) == 0 {
 			return errRestart{}
 		}
-		raw, err := j.dec.ReadValue()
+		raw, err := j.hold()
 		if err != nil {
-			return j.fail(err)
+			return err
 		}
 		size += len(raw)
 		if size > maxBufferedBody {
 			return j.errorf("%q comes before the report's header and is larger than %d MB; import the report from a file", name, maxBufferedBody>>20)
 		}
-		buffered = append(buffered, held{name, raw.Clone()})
+		buffered = append(buffered, held{name, raw})
 		return nil
 	})
 	if err != nil {
@@ -72,8 +71,7 @@ func (d jsonDoc) walk(j *jsonReader, r io.Reader, first bool) error {
 		return err
 	}
 	for _, b := range buffered {
-		bj := newJSONReader(d.format, bytes.NewReader(b.raw))
-		if err := d.body(bj, b.name); err != nil {
+		if err := d.body(j.replay(b.raw), b.name); err != nil {
 			return err
 		}
 	}

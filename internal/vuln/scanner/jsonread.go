@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -107,6 +108,21 @@ func (j *jsonReader) array(want string, fn func() error) error {
 	}
 	_, err := j.token()
 	return err
+}
+
+// hold reads the next value whole, for a value that cannot be handled
+// until members after it are read; replay reads it again later.
+func (j *jsonReader) hold() (jsontext.Value, error) {
+	raw, err := j.dec.ReadValue()
+	if err != nil {
+		return nil, j.fail(err)
+	}
+	return raw.Clone(), nil
+}
+
+// replay returns a reader of a value hold returned.
+func (j *jsonReader) replay(raw jsontext.Value) *jsonReader {
+	return newJSONReader(j.format, bytes.NewReader(raw))
 }
 
 // end checks that nothing but space follows the report's value.

@@ -1,7 +1,6 @@
 package scanner
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"net/url"
@@ -244,12 +243,9 @@ func sarifRun(j *jsonReader, em *emitter, known *sarifRunState, results bool) (*
 			case known != nil:
 				return j.array("the list of results", func() error { return st.result(j) })
 			}
-			raw, err := j.dec.ReadValue()
-			if err != nil {
-				return j.fail(err)
-			}
-			held = append(held, raw.Clone())
-			return nil
+			raw, err := j.hold()
+			held = append(held, raw)
+			return err
 		}
 		return j.skip()
 	})
@@ -261,7 +257,7 @@ func sarifRun(j *jsonReader, em *emitter, known *sarifRunState, results bool) (*
 	}
 	st.em.rep.Scanner, st.em.rep.ScannerVersion = st.scanner, st.scannerVersion
 	for _, raw := range held {
-		hj := newJSONReader("SARIF", bytes.NewReader(raw))
+		hj := j.replay(raw)
 		if err := hj.array("the list of results", func() error { return st.result(hj) }); err != nil {
 			return st, err
 		}

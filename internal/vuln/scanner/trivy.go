@@ -1,7 +1,6 @@
 package scanner
 
 import (
-	"bytes"
 	"io"
 	"slices"
 	"strconv"
@@ -152,12 +151,9 @@ func (p *trivyParser) resource(j *jsonReader) error {
 			return j.decode(&name)
 		case "Results":
 			if kind == "" && name == "" {
-				raw, err := j.dec.ReadValue()
-				if err != nil {
-					return j.fail(err)
-				}
-				held = append(held, raw.Clone())
-				return nil
+				raw, err := j.hold()
+				held = append(held, raw)
+				return err
 			}
 			p.setWorkload(ns, kind, name)
 			return j.array("the list of results", func() error { return p.result(j) })
@@ -169,7 +165,7 @@ func (p *trivyParser) resource(j *jsonReader) error {
 	}
 	p.setWorkload(ns, kind, name)
 	for _, raw := range held {
-		hj := newJSONReader("Trivy", bytes.NewReader(raw))
+		hj := j.replay(raw)
 		if err := hj.array("the list of results", func() error { return p.result(hj) }); err != nil {
 			return err
 		}
@@ -209,12 +205,9 @@ func (p *trivyParser) result(j *jsonReader) error {
 			return j.skip()
 		}
 		if !haveHead {
-			raw, err := j.dec.ReadValue()
-			if err != nil {
-				return j.fail(err)
-			}
-			pending = append(pending, held{name, raw.Clone()})
-			return nil
+			raw, err := j.hold()
+			pending = append(pending, held{name, raw})
+			return err
 		}
 		return p.findings(j, name, head)
 	})
@@ -222,8 +215,7 @@ func (p *trivyParser) result(j *jsonReader) error {
 		return err
 	}
 	for _, h := range pending {
-		hj := newJSONReader("Trivy", bytes.NewReader(h.raw))
-		if err := p.findings(hj, h.name, head); err != nil {
+		if err := p.findings(j.replay(h.raw), h.name, head); err != nil {
 			return err
 		}
 	}

@@ -126,3 +126,21 @@ func (x *xmlReader) root(want, what string) (xml.StartElement, error) {
 	}
 	return el, nil
 }
+
+// rootHint is root's error for a document element that is not the one
+// expected.
+func (x *xmlReader) rootHint(el xml.StartElement, what string) (xml.StartElement, error) {
+	return el, x.errorf("root element <%s>, expected %s%s", el.Name.Local, what, rootNameHint(el.Name.Local))
+}
+
+func rootNameHint(name string) string {
+	switch name {
+	case "NessusClientData_v2":
+		return " (this is a Nessus report)"
+	case "report", "get_reports_response":
+		return " (this looks like an OpenVAS report)"
+	case "nmaprun":
+		return " (this is an nmap scan: import it into the CMDB)"
+	}
+	return ""
+}
