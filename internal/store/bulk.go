@@ -110,6 +110,10 @@ func (in *Inserter) statement(rows int) string {
 // Run inserts n rows. row appends row i's values, in column order, to dst
 // and returns it.
 func (in *Inserter) Run(ctx context.Context, n int, row func(i int, dst []any) []any) error {
+	ctx, err := in.tx.stmtCtx(ctx)
+	if err != nil {
+		return err
+	}
 	var next int64 // the id of the next row, when assigning them
 	if in.assign {
 		if err := in.tx.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM `+in.table).Scan(&next); err != nil {

@@ -20,10 +20,15 @@ import (
 // DB is an open Rampart database.
 type DB struct {
 	Dialect Dialect
-	// write runs every write transaction. On SQLite it holds one
-	// connection: SQLite admits one writer, and queueing writers in the Go
-	// pool is cheaper and fairer than letting them spin on busy_timeout.
+	// write runs every write transaction. On SQLite, which admits one
+	// writer, queueing writers in Go is cheaper than letting them spin on
+	// busy_timeout; the queue is writer's, not the pool's, because
+	// database/sql hands a freed connection to a random waiter, so a
+	// writer could be passed over again and again.
 	write *sql.DB
+	// writer serves SQLite's write transactions first come, first served,
+	// and lets consecutive ones share a commit; nil on PostgreSQL.
+	writer *writer
 	// read serves read-only work. On SQLite it is a separate pool so
 	// readers never wait behind the writer (WAL); on PostgreSQL it is the
 	// same pool as write.
@@ -88,7 +93,10 @@ func openSQLite(ctx context.Context, path string, clk clock.Clock) (*DB, error) 
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
-	write.SetMaxOpenConns(1)
+	// Two connections, yet one writer: writer lets one transaction run at
+	// a time. The second connection is there to prepare the statements the
+	// writer keeps (stmtCache) while the first is inside a transaction.
+	write.SetMaxOpenConns(2)
 	read, err := sql.Open("sqlite", u+"?"+sqlitePragmas+"&_pragma=query_only(1)")
 	if err != nil {
 		write.Close()
@@ -100,7 +108,7 @@ func openSQLite(ctx context.Context, path string, clk clock.Clock) (*DB, error) 
 		read.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	return &DB{Dialect: sqliteDialect, write: write, read: read, clock: clk}, nil
+	return &DB{Dialect: sqliteDialect, write: write, writer: newWriter(write, clk), read: read, clock: clk}, nil
 }
 
 // Clock returns the clock the database stamps records with.

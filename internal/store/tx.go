@@ -22,6 +22,12 @@ type Tx struct {
 	audit    *auditBuffer
 	after    []func()
 	stmts    map[string]*sql.Stmt // see QueryCached
+	// shared: an SQLite write transaction that several units may share
+	// (see writer). Its statements run to the end once started: SQLite
+	// answers an interrupted write by rolling back the whole transaction,
+	// other units' work included. A unit whose context ends still stops
+	// at its next statement.
+	shared bool
 }
 
 var _ uow.Unit = (*Tx)(nil)
@@ -30,7 +36,25 @@ var _ uow.Unit = (*Tx)(nil)
 // transaction rolls back and nothing it wrote, audit entries included,
 // remains. Pending audit entries are chained and written last, just before
 // commit, so the chain lock is held as briefly as possible.
+//
+// On SQLite, units run one at a time in the order they called InTx, and
+// consecutive units may share one transaction and its commit (see
+// writer); fn's writes are still committed or rolled back as one, and
+// InTx returns only after the commit.
 func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) (err error) {
+	if db.writer != nil {
+		return db.writer.inTx(ctx, db, false, fn)
+	}
+	return db.run(ctx, db.write, false, fn)
+}
+
+// InTxAlone is InTx for a chunk of bulk work: on SQLite its transaction is
+// never shared with other units, so theirs are not answered late because
+// they committed together with a long one. Elsewhere it is InTx.
+func (db *DB) InTxAlone(ctx context.Context, fn func(*Tx) error) error {
+	if db.writer != nil {
+		return db.writer.inTx(ctx, db, true, fn)
+	}
 	return db.run(ctx, db.write, false, fn)
 }
 
@@ -63,10 +87,7 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx)
 			_ = sqlTx.Rollback()
 		}
 	}()
-	if err = fn(tx); err != nil {
-		return err
-	}
-	if err = tx.flushAudit(ctx); err != nil {
+	if err = tx.body(ctx, fn); err != nil {
 		return err
 	}
 	if err = sqlTx.Commit(); err != nil {
@@ -76,6 +97,28 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx)
 		f()
 	}
 	return nil
+}
+
+// body runs a unit of work's callback and writes what it left pending
+// (the audit entries), everything but the commit.
+func (tx *Tx) body(ctx context.Context, fn func(*Tx) error) error {
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.flushAudit(ctx)
+}
+
+// stmtCtx is the context a statement of this unit runs under: ctx, except
+// in a shared transaction (see Tx.shared), where an ended ctx stops the
+// unit before a statement starts instead of interrupting one midway.
+func (tx *Tx) stmtCtx(ctx context.Context) (context.Context, error) {
+	if !tx.shared {
+		return ctx, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return context.WithoutCancel(ctx), nil
 }
 
 // Now is the transaction's timestamp.
@@ -96,6 +139,19 @@ func (tx *Tx) AfterCommit(f func()) { tx.after = append(tx.after, f) }
 // Exec runs a statement on the transaction; driver errors come back as
 // errs kinds (see MapError).
 func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx, err := tx.stmtCtx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if tx.shared {
+		st, err := tx.cached(ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		defer st.Close()
+		res, err := st.ExecContext(ctx, args...)
+		return res, MapError(err)
+	}
 	res, err := tx.tx.ExecContext(ctx, query, args...)
 	return res, MapError(err)
 }
@@ -103,6 +159,18 @@ func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, 
 // Query runs a query on the transaction; driver errors come back as errs
 // kinds.
 func (tx *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx, err := tx.stmtCtx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if tx.shared {
+		st, err := tx.cached(ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := st.QueryContext(ctx, args...)
+		return rows, MapError(err)
+	}
 	rows, err := tx.tx.QueryContext(ctx, query, args...)
 	return rows, MapError(err)
 }
@@ -111,13 +179,29 @@ func (tx *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 // returns the driver's error: pass it through MapError (sql.ErrNoRows
 // becomes NotFound).
 func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if tx.shared {
+		// An ended ctx is noticed by the next statement that returns an
+		// error; a single-row read is not worth interrupting.
+		ctx = context.WithoutCancel(ctx)
+		if st, err := tx.cached(ctx, query); err == nil {
+			return st.QueryRowContext(ctx, args...)
+		}
+	}
 	return tx.tx.QueryRowContext(ctx, query, args...)
 }
 
 // Prepare returns a statement bound to the transaction, for loops that run
 // the same statement many times (the fastest bulk path on SQLite). It
-// closes with the transaction at the latest.
+// closes with the transaction at the latest. On SQLite's writer it comes
+// from the statements kept across units of work (stmtCache).
 func (tx *Tx) Prepare(ctx context.Context, query string) (*sql.Stmt, error) {
+	ctx, err := tx.stmtCtx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if tx.shared {
+		return tx.cached(ctx, query)
+	}
 	st, err := tx.tx.PrepareContext(ctx, query)
 	return st, MapError(err)
 }
@@ -138,8 +222,32 @@ func (tx *Tx) QueryCached(ctx context.Context, text string, args ...any) (*sql.R
 		}
 		tx.stmts[text] = st
 	}
+	ctx, err := tx.stmtCtx(ctx)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := st.QueryContext(ctx, args...)
 	return rows, MapError(err)
+}
+
+// cached returns a statement for query bound to this transaction, from
+// the writer's statements kept across units (stmtCache). The transaction
+// closes it when it ends; closing it earlier leaves the kept one open.
+func (tx *Tx) cached(ctx context.Context, query string) (*sql.Stmt, error) {
+	st, err := tx.db.writer.stmts.get(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return tx.tx.StmtContext(ctx, st), nil
+}
+
+// closeStmts closes what QueryCached prepared. A transaction closes its
+// statements when it ends; a unit in a shared one ends earlier.
+func (tx *Tx) closeStmts() {
+	for _, st := range tx.stmts {
+		st.Close()
+	}
+	tx.stmts = nil
 }
 
 // NextKeys reserves n consecutive numbers for human keys of one kind
