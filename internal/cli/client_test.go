@@ -236,7 +236,7 @@ func TestImpactCommand(t *testing.T) {
 			}
 		}
 		conn := []string{"--url", s.url, "--token", s.agent}
-		out, _, err := run(t, NewImpactCmd(), "", append([]string{dbKey}, conn...)...)
+		out, _, err := run(t, NewImpactCmd(), "", append([]string{strings.ToLower(dbKey)}, conn...)...)
 		for _, want := range []string{
 			dbKey + " db-01 (database",
 			"├── " + app + " shop-app", "│   └── " + shop + " Web shop", "└── " + crm + " CRM",
@@ -250,6 +250,16 @@ func TestImpactCommand(t *testing.T) {
 		out, _, err = run(t, NewImpactCmd(), "", append([]string{shop, "--upstream", "--depth", "1"}, conn...)...)
 		if err != nil || !strings.Contains(out, "└── "+app) || strings.Contains(out, "db-01") || !strings.Contains(out, "truncated") {
 			t.Errorf("upstream: %v\n%s", err, out)
+		}
+		// A business service opens on what it is built on; --downstream
+		// still asks what depends on it.
+		out, _, err = run(t, NewImpactCmd(), "", append([]string{strings.ToLower(shop)}, conn...)...)
+		if err != nil || !strings.Contains(out, "└── "+app) || !strings.Contains(out, "2 CIs it is built on") {
+			t.Errorf("service by default: %v\n%s", err, out)
+		}
+		out, _, err = run(t, NewImpactCmd(), "", append([]string{shop, "--downstream"}, conn...)...)
+		if err != nil || !strings.Contains(out, "0 CIs affected if it fails") {
+			t.Errorf("service --downstream: %v\n%s", err, out)
 		}
 		if _, _, err = run(t, NewImpactCmd(), "", append([]string{"CI-404"}, conn...)...); err == nil || !strings.Contains(err.Error(), "404") {
 			t.Errorf("missing CI: %v", err)

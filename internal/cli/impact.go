@@ -10,24 +10,29 @@ import (
 	"github.com/rampart-itsm/rampart/internal/cmdb"
 )
 
-// NewImpactCmd returns "rampart impact KEY [--upstream] [--depth N]": the
-// CIs and business services affected if KEY fails (or, with --upstream,
-// what KEY is built on), as a tree with the path to each.
+// NewImpactCmd returns "rampart impact KEY [--upstream|--downstream]
+// [--depth N]": the CIs and business services affected if KEY fails
+// (downstream) or what KEY is built on (upstream), as a tree with the path
+// to each. Without either flag the server chooses by the CI's kind: upstream
+// for a business service, downstream for anything else. KEY in any case.
 func NewImpactCmd() *cobra.Command {
-	var upstream bool
+	var upstream, downstream bool
 	var depth int
 	cmd := &cobra.Command{
 		Use:   "impact KEY",
-		Short: "Show what depends on a CI (or, with --upstream, what it is built on)",
+		Short: "Show what depends on a CI (--downstream) or what it is built on (--upstream)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := apiClient(cmd)
 			if err != nil {
 				return err
 			}
-			dir := cmdb.Downstream
-			if upstream {
+			var dir cmdb.Direction // the server's choice for the CI's kind
+			switch {
+			case upstream:
 				dir = cmdb.Upstream
+			case downstream:
+				dir = cmdb.Downstream
 			}
 			imp, err := c.Impact(cmd.Context(), args[0], dir, depth)
 			if err != nil {
@@ -37,7 +42,9 @@ func NewImpactCmd() *cobra.Command {
 		},
 	}
 	addClientFlags(cmd)
-	cmd.Flags().BoolVar(&upstream, "upstream", false, "show what the CI is built on instead of what depends on it")
+	cmd.Flags().BoolVar(&upstream, "upstream", false, "show what the CI is built on (default for a business service)")
+	cmd.Flags().BoolVar(&downstream, "downstream", false, "show what depends on the CI (default for every other kind)")
+	cmd.MarkFlagsMutuallyExclusive("upstream", "downstream")
 	cmd.Flags().IntVar(&depth, "depth", 0, "maximum number of hops (server default 10)")
 	return cmd
 }

@@ -68,8 +68,19 @@ type ImpactNode struct {
 	Via   RelationType `json:"via"`  // type of the last relation on the path
 }
 
-// Impact walks the relation graph from key in direction dir (default
-// downstream) up to maxDepth steps (0 = DefaultImpactDepth). Requires
+// DefaultDirection is the direction that answers the usual question about
+// a CI of this kind: what fails with it (downstream), except for a
+// business service, which nothing is built on; for a service the question
+// is what it stands on (upstream).
+func DefaultDirection(k Kind) Direction {
+	if k == KindBusinessService {
+		return Upstream
+	}
+	return Downstream
+}
+
+// Impact walks the relation graph from key in direction dir (empty: the
+// root's DefaultDirection) up to maxDepth steps (0 = DefaultImpactDepth). Requires
 // auth.CIRead; the walk only passes through CIs p may see.
 // Errors: Unauthenticated, Forbidden, NotFound, Invalid (direction, depth).
 func (s *Service) Impact(ctx context.Context, p auth.Principal, key string, dir Direction, maxDepth int) (Impact, error) {
@@ -78,9 +89,7 @@ func (s *Service) Impact(ctx context.Context, p auth.Principal, key string, dir 
 	}
 	var fe errs.Fields
 	switch dir {
-	case "":
-		dir = Downstream
-	case Downstream, Upstream:
+	case "", Downstream, Upstream:
 	default:
 		fe.Add("direction", "must be downstream or upstream")
 	}
@@ -100,6 +109,9 @@ func (s *Service) Impact(ctx context.Context, p auth.Principal, key string, dir 
 		root, err := findCI(ctx, st, key, v)
 		if err != nil {
 			return err
+		}
+		if dir == "" {
+			dir = DefaultDirection(root.Kind)
 		}
 		w := walk{st: st, v: v, dir: dir, maxDepth: maxDepth, maxNodes: MaxImpactNodes}
 		if err := w.run(ctx, root.ID); err != nil {

@@ -135,7 +135,8 @@ func TestImpact(t *testing.T) {
 				"db@1:vm-2>db", "shop@2:vm-2>db>shop", "payments@3:vm-2>db>shop>payments",
 				"reporting@3:vm-2>db>shop>reporting", "vm-1@3:vm-2>db>shop>vm-1",
 			}, []string{"payments", "reporting"}, 5, false},
-			{"upstream: what a service is built on", "payments", cmdb.Upstream, 0, []string{
+			// No direction: a business service opens on what it is built on.
+			{"upstream: what a service is built on", "payments", "", 0, []string{
 				"shop@1:payments>shop", "vm-1@2:payments>shop>vm-1", "db@2:payments>shop>db",
 				"host-1@3:payments>shop>vm-1>host-1", "vm-2@3:payments>shop>db>vm-2",
 				"switch-1@4:payments>shop>vm-1>host-1>switch-1", "switch-2@5:payments>shop>vm-1>host-1>switch-1>switch-2",

@@ -60,9 +60,6 @@ func (a *api) getImpact(w http.ResponseWriter, r *http.Request) error {
 	if err := q.err(); err != nil {
 		return err
 	}
-	if dir == "" {
-		dir = string(cmdb.Downstream)
-	}
 	imp, err := a.d.CMDB.Impact(r.Context(), principal(r), r.PathValue("key"), cmdb.Direction(dir), depth)
 	if err != nil {
 		return err

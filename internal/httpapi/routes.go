@@ -285,7 +285,7 @@ var (
 		{name: "filename", typ: "string", desc: "file name recorded in the report when the body is the raw file (a multipart upload carries its own)"},
 	}, strictParams...)
 	impactParams = []param{
-		{name: "direction", typ: "string", enum: []string{"downstream", "upstream"}, desc: "downstream (default): what is affected if this CI fails; upstream: what it is built on"},
+		{name: "direction", typ: "string", enum: []string{"downstream", "upstream"}, desc: "downstream: what is affected if this CI fails; upstream: what it is built on. Default: upstream for a business service (nothing is built on one), downstream for every other kind; the answer's direction says which was used"},
 		{name: "depth", typ: "integer", desc: "how many relationship hops to follow, 1 to 50 (default 10)"},
 	}
 	jobParams = []param{

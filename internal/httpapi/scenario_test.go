@@ -85,6 +85,8 @@ func TestScenarioResponsesMatchDocument(t *testing.T) {
 				contains: []string{`"direction":"downstream"`, `"path":["` + f.db.Key + `","` + f.app.Key + `","` + f.shop.Key + `"]`}},
 			{name: "impact upstream", q: req{as: asAgent, method: "GET", path: "/api/v1/cis/" + f.shop.Key + "/impact?direction=upstream&depth=1"}, want: 200,
 				contains: []string{`"direction":"upstream"`, f.app.Key}, absent: []string{`"key":"` + f.db.Key + `"`}},
+			{name: "impact of a service defaults to upstream", q: req{as: asAgent, method: "GET", path: "/api/v1/cis/" + strings.ToLower(f.shop.Key) + "/impact"}, want: 200,
+				contains: []string{`"direction":"upstream"`, `"path":["` + f.shop.Key + `","` + f.app.Key + `"]`}},
 			{name: "impact bad direction", q: req{as: asAgent, method: "GET", path: "/api/v1/cis/" + f.shop.Key + "/impact?direction=sideways"}, want: 400, contains: []string{`"field":"direction"`}},
 			{name: "import csv", q: req{as: asAgent, method: "POST", path: "/api/v1/imports/csv?filename=hosts.csv", body: scenarioCSV, headers: csvType}, want: 201,
 				contains: []string{`"created":2`, `"updated":1`, `"rejected":0`, `"filename":"hosts.csv"`}},

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rampart-itsm/rampart/internal/cmdb"
 	"github.com/rampart-itsm/rampart/internal/errs"
 )
 
@@ -75,50 +74,6 @@ func TestMapFieldErrors(t *testing.T) {
 	}
 	if len(got) != len(want) {
 		t.Errorf("extra fields: %v", got)
-	}
-}
-
-func TestLayoutGraph(t *testing.T) {
-	sum := func(key string, kind cmdb.Kind) cmdb.CISummary {
-		return cmdb.CISummary{Key: key, Name: key, Kind: kind, Criticality: 3}
-	}
-	imp := cmdb.Impact{Root: sum("CI-1", cmdb.KindDatabase)}
-	for i := range maxPerLayer + 3 { // one layer too full to draw
-		k := "CI-" + string(rune('A'+i))
-		imp.Nodes = append(imp.Nodes, cmdb.ImpactNode{CI: sum(k, cmdb.KindApplication), Depth: 1, Path: []string{"CI-1", k}})
-		imp.Edges = append(imp.Edges, cmdb.Relation{Source: k, Type: cmdb.RelDependsOn, Target: "CI-1"})
-	}
-	imp.Nodes = append(imp.Nodes, cmdb.ImpactNode{CI: sum("CI-SVC", cmdb.KindBusinessService), Depth: 2})
-	imp.Edges = append(imp.Edges, cmdb.Relation{Source: "CI-SVC", Type: cmdb.RelDependsOn, Target: "CI-A"})
-
-	g := layoutGraph(imp)
-	if g.Layers != 3 || g.Hidden != 3 || len(g.Summary) != 1 {
-		t.Fatalf("layers %d hidden %d summaries %d", g.Layers, g.Hidden, len(g.Summary))
-	}
-	if len(g.Nodes) != 1+maxPerLayer+1 {
-		t.Fatalf("%d nodes drawn", len(g.Nodes))
-	}
-	// Only edges between drawn nodes are drawn.
-	if len(g.Edges) != maxPerLayer+1 {
-		t.Fatalf("%d edges drawn", len(g.Edges))
-	}
-	xs := map[string]int{}
-	for _, n := range g.Nodes {
-		xs[n.Key] = n.X
-		if n.X < 0 || n.Y < 0 || n.X+n.W > g.W || n.Y+n.H > g.H {
-			t.Errorf("%s outside the picture", n.Key)
-		}
-	}
-	if !(xs["CI-1"] < xs["CI-A"] && xs["CI-A"] < xs["CI-SVC"]) {
-		t.Errorf("layers not left to right by depth: %v", xs)
-	}
-	for _, n := range g.Nodes {
-		if n.Key == "CI-SVC" && n.Class != "node crit-3 service" {
-			t.Errorf("service class %q", n.Class)
-		}
-		if n.Key == "CI-1" && n.Class != "node crit-3 root" {
-			t.Errorf("root class %q", n.Class)
-		}
 	}
 }
 

@@ -2,37 +2,55 @@ package web
 
 import (
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/rampart-itsm/rampart/internal/cmdb"
 )
 
+// The impact picture is a layered drawing: the root CI in one row, every
+// CI reached in the row of its distance from the root. What is needed is
+// drawn below what needs it, so a downstream picture has the root at the
+// bottom and the business services on top, an upstream one the root on
+// top and the infrastructure underneath; arrows point at what is needed.
+// Rows are ordered to reduce crossings (impact_order.go), boxes are pulled
+// towards what they connect to and edges are routed and labelled without
+// a label touching another label or a box (impact_route.go). A row holds at
+// most maxPerRank boxes, so the picture is never wider than the page; the
+// rest of a row is one "+N more" box that links to the row expanded.
+
 // Drawing geometry, in SVG user units (pixels at 100 %).
 const (
-	nodeW       = 190
-	nodeH       = 50
-	colGap      = 110 // room for the relation labels between layers
-	rowGap      = 14
-	margin      = 20
-	maxPerLayer = 20 // more than this in one layer is summarised, the table lists them all
+	nodeW    = 172
+	nodeH    = 46
+	gapX     = 20 // between two boxes of one row
+	dummyW   = 10 // the lane a long edge takes through a row it passes
+	dummyGap = 6  // between a lane and its neighbours
+	rankGap  = 72 // between rows: room for the edges and their labels
+	margin   = 12
+	labelH   = 15
+	// maxPerRank boxes side by side make maxGraphWidth, the width of the
+	// page's content column (main is 1,400 px with 24 px padding, less
+	// the card's border), so the picture is drawn at 100 % on a laptop.
+	maxPerRank    = 7
+	maxGraphWidth = 2*margin + maxPerRank*nodeW + (maxPerRank-1)*gapX
+	// maxExpanded bounds a row the user expanded: the picture then
+	// scrolls sideways; beyond this the table below lists the rest.
+	maxExpanded = 60
 )
 
-// graph is the impact picture laid out: layers of CIs left to right by
-// distance from the root, edges labelled with the relation type.
+// graph is the laid-out impact picture, ready for the template.
 type graph struct {
-	W, H    int
-	Nodes   []graphNode
-	Edges   []graphEdge
-	Hidden  int // CIs reached but not drawn (too many in a layer)
-	Layers  int
-	Summary []graphNode // "+N more" boxes
-	// Deep graphs keep their natural size and scroll; narrower ones scale
-	// to the page, which would make a deep one's labels unreadable.
-	Deep bool
+	W, H   int
+	Nodes  []graphNode // one box per CI drawn
+	More   []graphNode // "+N more" boxes, one per row that was cut
+	Edges  []graphEdge
+	Hidden int // CIs reached but not drawn
+	// Wide: an expanded row made the picture wider than the page; it keeps
+	// its natural size and scrolls instead of shrinking its text.
+	Wide  bool
+	Types []cmdb.RelationType // relation types drawn, for the legend
 }
-
-// maxScaledWidth is the widest graph still scaled to fit a laptop screen.
-const maxScaledWidth = 1600
 
 type graphNode struct {
 	Key, Name, Kind string
@@ -41,70 +59,44 @@ type graphNode struct {
 	Class           string
 	X, Y, W, H      int
 	TX, TY1, TY2    int // text anchor and the two baselines
+	// A "+N more" box: its row, how many CIs it stands for, and whether
+	// expanding the row would show them (else the link goes to the table).
+	Rank, Count int
+	Expandable  bool
 }
 
 type graphEdge struct {
-	Path   string
-	Label  string
-	LX, LY int
+	Path, Class, Marker, Title string
+	Label                      string
+	LX, LY                     int // label anchor (middle, baseline)
+	Box                        box // the label's extent; zero without a label
 }
 
-// layoutGraph places the root in the first column and every reached CI in
-// the column of its depth. Only what the service returned is drawn;
-// nothing is looked up.
-func layoutGraph(imp cmdb.Impact) graph {
-	layers := [][]cmdb.CISummary{{imp.Root}}
-	var g graph
-	for _, n := range imp.Nodes {
-		for len(layers) <= n.Depth {
-			layers = append(layers, nil)
-		}
-		layers[n.Depth] = append(layers[n.Depth], n.CI)
-	}
-	rows := 1
-	for _, l := range layers {
-		rows = max(rows, min(len(l), maxPerLayer+1))
-	}
-	g.Layers = len(layers)
-	g.W = 2*margin + len(layers)*nodeW + (len(layers)-1)*colGap
-	g.H = 2*margin + rows*nodeH + (rows-1)*rowGap
-	g.Deep = g.W > maxScaledWidth
-	pos := map[string]graphNode{}
-	for d, layer := range layers {
-		shown := layer
-		if len(layer) > maxPerLayer {
-			shown = layer[:maxPerLayer]
-		}
-		n := len(shown)
-		if len(layer) > maxPerLayer {
-			n++
-		}
-		x := margin + d*(nodeW+colGap)
-		top := margin + (g.H-2*margin-(n*nodeH+(n-1)*rowGap))/2
-		for i, ci := range shown {
-			gn := placeNode(ci, x, top+i*(nodeH+rowGap), d == 0)
-			pos[ci.Key] = gn
-			g.Nodes = append(g.Nodes, gn)
-		}
-		if extra := len(layer) - len(shown); extra > 0 {
-			g.Hidden += extra
-			y := top + len(shown)*(nodeH+rowGap)
-			g.Summary = append(g.Summary, graphNode{Name: fmt.Sprintf("+%d more", extra), Class: "node more",
-				Title: fmt.Sprintf("%d more CIs at depth %d; see the table", extra, d),
-				X:     x, Y: y, W: nodeW, H: nodeH, TX: x + nodeW/2, TY1: y + nodeH/2 + 5})
-		}
-	}
-	for _, e := range imp.Edges {
-		src, ok1 := pos[e.Source]
-		dst, ok2 := pos[e.Target]
-		if ok1 && ok2 {
-			g.Edges = append(g.Edges, edgeBetween(src, dst, label(e.Type)))
-		}
-	}
-	return g
+// box is an axis-aligned rectangle.
+type box struct{ X, Y, W, H int }
+
+func (b box) overlaps(o box) bool {
+	return b.X < o.X+o.W && o.X < b.X+b.W && b.Y < o.Y+o.H && o.Y < b.Y+b.H
 }
 
-func placeNode(ci cmdb.CISummary, x, y int, root bool) graphNode {
+func (n graphNode) box() box { return box{n.X, n.Y, n.W, n.H} }
+
+// drawOptions are the viewer's choices that change the drawing.
+type drawOptions struct {
+	Expanded map[int]bool // rows (distance from the root) shown in full
+}
+
+// layoutGraph lays out what the impact analysis returned; nothing is
+// looked up.
+func layoutGraph(imp cmdb.Impact, opt drawOptions) graph {
+	l := newDrawing(imp, opt)
+	l.order()
+	l.place()
+	return l.draw()
+}
+
+// ciBox is the drawn box of a CI at (x, y).
+func ciBox(ci *cmdb.CISummary, x, y int, root bool) graphNode {
 	class := "node crit-" + fmt.Sprint(min(max(ci.Criticality, 0), 5))
 	if ci.Kind == cmdb.KindBusinessService {
 		class += " service"
@@ -113,34 +105,30 @@ func placeNode(ci cmdb.CISummary, x, y int, root bool) graphNode {
 		class += " root"
 	}
 	return graphNode{
-		Key: ci.Key, Name: truncate(ci.Name, 24), Kind: label(ci.Kind),
+		Key: ci.Key, Name: truncate(ci.Name, 23), Kind: label(ci.Kind),
 		Title: fmt.Sprintf("%s %s (%s, criticality %d)", ci.Key, ci.Name, label(ci.Kind), ci.Criticality),
-		Href:  "/cis/" + ci.Key, Class: class, X: x, Y: y, W: nodeW, H: nodeH, TX: x + 10, TY1: y + 20, TY2: y + 38,
+		Href:  "/cis/" + ci.Key, Class: class, X: x, Y: y, W: nodeW, H: nodeH, TX: x + 10, TY1: y + 19, TY2: y + 36,
 	}
 }
 
-// edgeBetween draws a curve from the source box to the target box (the
-// arrow points at what is needed), leaving and entering on the facing
-// sides; boxes in the same column are joined round their right side.
-func edgeBetween(src, dst graphNode, text string) graphEdge {
-	sy, dy := src.Y+nodeH/2, dst.Y+nodeH/2
-	var sx, dx, c1, c2 int
-	switch {
-	case src.X < dst.X:
-		sx, dx = src.X+nodeW, dst.X
-		c1, c2 = sx+colGap/2, dx-colGap/2
-	case src.X > dst.X:
-		sx, dx = src.X, dst.X+nodeW
-		c1, c2 = sx-colGap/2, dx+colGap/2
-	default:
-		sx, dx = src.X+nodeW, dst.X+nodeW
-		c1, c2 = sx+colGap/2, dx+colGap/2
+// moreBox is the "+N more" box standing for the CIs of a row not drawn.
+func moreBox(n *lnode, x, y int) graphNode {
+	what := "CIs"
+	if n.hidden == 1 {
+		what = "CI"
 	}
-	return graphEdge{
-		Path:  fmt.Sprintf("M%d,%d C%d,%d %d,%d %d,%d", sx, sy, c1, sy, c2, dy, dx, dy),
-		Label: text, LX: (sx + dx) / 2, LY: (sy+dy)/2 - 4,
-	}
+	return graphNode{Name: fmt.Sprintf("+%d more", n.hidden), Class: "node more", Rank: n.rank, Count: n.hidden,
+		Expandable: n.expandable,
+		Title:      fmt.Sprintf("%d more %s at distance %d", n.hidden, what, n.rank),
+		X:          x, Y: y, W: n.w, H: nodeH, TX: x + n.w/2, TY1: y + nodeH/2 + 5}
 }
+
+// labelWidth estimates the width of an edge label at 11 px: the server
+// cannot measure text, so this errs wide.
+func labelWidth(s string) int { return int(6.4*float64(utf8.RuneCountInString(s))) + 8 }
+
+// relationWords is a relation type as the picture says it ("depends on").
+func relationWords(t cmdb.RelationType) string { return strings.ToLower(label(t)) }
 
 // truncate shortens s to n characters with an ellipsis.
 func truncate(s string, n int) string {

@@ -1,9 +1,11 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -110,6 +112,83 @@ func TestImpactPageDrawsTheGraph(t *testing.T) {
 		doc = c.mustGet("/cis/" + db.Key + "/impact?depth=1")
 		if n := doc.Find("svg#impact-graph a.ci-node").Length(); n != 2 {
 			t.Errorf("depth 1 draws %d nodes, want 2", n)
+		}
+	})
+}
+
+// A business service opens on what it is built on (nothing depends on a
+// service, so "downstream" would be empty); other CIs open on what depends
+// on them; the toggle still chooses either.
+func TestImpactOpensTheUsefulDirection(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		e.user("ann", auth.RoleAgent)
+		shop := e.ci(cmdb.CI{Name: "Web shop", Kind: cmdb.KindBusinessService})
+		app := e.ci(cmdb.CI{Name: "shop-app", Kind: cmdb.KindApplication})
+		e.relate(shop.Key, cmdb.RelDependsOn, app.Key)
+		c := e.login("ann")
+		for _, tc := range []struct {
+			path, want string
+			reaches    string
+		}{
+			{"/cis/" + shop.Key + "/impact", "Upstream", app.Key},
+			{"/cis/" + app.Key + "/impact", "Downstream", shop.Key},
+			{"/cis/" + shop.Key + "/impact?direction=downstream", "Downstream", ""},
+			{"/cis/" + app.Key + "/impact?direction=upstream", "Upstream", ""},
+		} {
+			doc := c.mustGet(tc.path)
+			if got := doc.Find(`#impact-controls .segmented a[aria-current]`).Text(); got != tc.want {
+				t.Errorf("%s opens %q, want %q", tc.path, got, tc.want)
+			}
+			if got := doc.Find(`#impact-controls input[name=direction]`).AttrOr("value", ""); got != strings.ToLower(tc.want) {
+				t.Errorf("%s: depth form keeps direction %q", tc.path, got)
+			}
+			nodes := keys(doc.Find("svg#impact-graph a.ci-node"))
+			if tc.reaches != "" && !slices.Contains(nodes, tc.reaches) {
+				t.Errorf("%s draws %v, want %s", tc.path, nodes, tc.reaches)
+			}
+			if tc.reaches == "" && len(nodes) != 1 {
+				t.Errorf("%s draws %v, want only the CI", tc.path, nodes)
+			}
+		}
+	})
+}
+
+// A crowded row shows what fits the page and a "+N more" box linking to
+// the same picture with that row drawn in full.
+func TestImpactCrowdedRowExpands(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		e.user("ann", auth.RoleAgent)
+		db := e.ci(cmdb.CI{Name: "orders-db", Kind: cmdb.KindDatabase})
+		var apps []string
+		for i := range 12 {
+			app := e.ci(cmdb.CI{Name: fmt.Sprintf("app-%02d", i), Kind: cmdb.KindApplication})
+			e.relate(app.Key, cmdb.RelDependsOn, db.Key)
+			apps = append(apps, app.Key)
+		}
+		c := e.login("ann")
+		doc := c.mustGet("/cis/" + db.Key + "/impact")
+		svg := doc.Find("svg#impact-graph")
+		if w, err := strconv.Atoi(svg.AttrOr("width", "")); err != nil || w > 1350 {
+			t.Errorf("picture %q px wide, the page has 1350", svg.AttrOr("width", ""))
+		}
+		drawn := len(keys(svg.Find("a.ci-node"))) - 1
+		more := svg.Find("a.more-node")
+		if more.Length() != 1 || strings.TrimSpace(more.Text()) == "" || !strings.Contains(more.Find("text").Text(), fmt.Sprintf("+%d more", 12-drawn)) {
+			t.Fatalf("%d apps drawn, \"more\" box %q", drawn, more.Find("text").Text())
+		}
+		href := more.AttrOr("href", "")
+		if !strings.Contains(href, "expand=1") || !strings.Contains(href, "direction=downstream") {
+			t.Fatalf("\"more\" links to %q", href)
+		}
+		doc = c.mustGet(href)
+		nodes := keys(doc.Find("svg#impact-graph a.ci-node"))
+		for _, k := range apps {
+			if !slices.Contains(nodes, k) {
+				t.Errorf("expanded row lacks %s: %v", k, nodes)
+			}
+		}
+		if doc.Find("svg#impact-graph a.more-node").Length() != 0 {
+			t.Error("expanded row still has a \"more\" box")
 		}
 	})
 }
