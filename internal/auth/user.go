@@ -29,6 +29,9 @@ type NewUser struct {
 	Password    string   `json:"password"`
 	Roles       []Role   `json:"roles"`
 	Teams       []string `json:"teams"`
+	// OneTimePassword: the password is temporary, handed to the user by
+	// whoever created the account; they choose their own at first sign-in.
+	OneTimePassword bool `json:"one_time_password,omitempty"`
 }
 
 // UserUpdate changes a user; nil fields are left as they are. A Password
@@ -41,6 +44,9 @@ type UserUpdate struct {
 	Roles       *[]Role   `json:"roles,omitempty"`
 	Teams       *[]string `json:"teams,omitempty"`
 	Disabled    *bool     `json:"disabled,omitempty"`
+	// oneTime makes the password temporary even when the caller resets
+	// their own (ResetPassword): whoever receives it must choose another.
+	oneTime bool
 }
 
 // UserFilter selects users. Query matches a case-insensitive part of the

@@ -409,3 +409,49 @@ func TestConcurrentDemotionsKeepAnAdmin(t *testing.T) {
 		}
 	})
 }
+
+// An admin reset hands out a random one-time password: it signs in once,
+// must be changed, ends the user's sessions, and differs every time.
+func TestResetPassword(t *testing.T) {
+	each(t, func(t *testing.T, f *fixture) {
+		admin := f.user("root", auth.RoleAdmin)
+		agent := f.user("alice", auth.RoleAgent)
+		old := f.login("alice", testPassword)
+
+		_, err := f.svc.ResetPassword(f.ctx, agent, "root")
+		wantKind(t, err, errs.Forbidden)
+		_, err = f.svc.ResetPassword(f.ctx, admin, "nobody")
+		wantKind(t, err, errs.NotFound)
+
+		pw, err := f.svc.ResetPassword(f.ctx, admin, "Alice")
+		if err != nil || len(pw) < auth.MinPasswordLength {
+			t.Fatalf("reset: %q %v", pw, err)
+		}
+		if again, _ := f.svc.ResetPassword(f.ctx, admin, "alice"); again == pw {
+			t.Fatal("two resets gave the same password")
+		} else {
+			pw = again
+		}
+		if _, _, err := f.svc.SessionPrincipal(f.ctx, old); err == nil {
+			t.Error("the user's session survived the reset")
+		}
+		_, _, err = f.svc.Login(f.ctx, "alice", testPassword)
+		wantKind(t, err, errs.Unauthenticated)
+		f.login("alice", pw)
+		if u, _ := f.svc.FindUserByName(f.ctx, admin, "alice"); !u.MustChangePassword {
+			t.Error("the one-time password need not be changed")
+		}
+		// An admin resetting their own password gets a one-time one too.
+		own, err := f.svc.ResetPassword(f.ctx, admin, "root")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u, _ := f.svc.FindUserByName(f.ctx, admin, "root"); !u.MustChangePassword {
+			t.Error("own reset need not be changed")
+		}
+		f.login("root", own)
+		if n := f.scalar(`SELECT COUNT(*) FROM audit_log WHERE action = 'reset_password'`); n != "3" {
+			t.Errorf("%s reset_password audit entries, want 3", n)
+		}
+	})
+}

@@ -20,7 +20,8 @@ func (s *Service) CreateUser(ctx context.Context, p Principal, nu NewUser) (User
 		return User{}, err
 	}
 	var fe errs.Fields
-	u := User{Username: NormalizeUsername(nu.Username), DisplayName: strings.TrimSpace(nu.DisplayName), Email: strings.TrimSpace(nu.Email)}
+	u := User{Username: NormalizeUsername(nu.Username), DisplayName: strings.TrimSpace(nu.DisplayName), Email: strings.TrimSpace(nu.Email),
+		MustChangePassword: nu.OneTimePassword}
 	checkUsername(&fe, u.Username)
 	checkText(&fe, "display_name", u.DisplayName, 200)
 	checkEmail(&fe, "email", u.Email)
@@ -106,7 +107,7 @@ func (s *Service) UpdateUser(ctx context.Context, p Principal, username string, 
 			after.Disabled = *uu.Disabled
 		}
 		if hash != "" {
-			after.MustChangePassword = !self
+			after.MustChangePassword = !self || uu.oneTime
 		}
 		if err := keepAnAdmin(ctx, tx, before, after); err != nil {
 			return err
@@ -114,7 +115,7 @@ func (s *Service) UpdateUser(ctx context.Context, p Principal, username string, 
 		if updated, err = tx.Auth().UpdateUser(ctx, after); err != nil {
 			return err
 		}
-		if err := endSessionsIfNeeded(ctx, tx, before, after, hash != "" && !self); err != nil {
+		if err := endSessionsIfNeeded(ctx, tx, before, after, hash != "" && after.MustChangePassword); err != nil {
 			return err
 		}
 		if err := tx.Audit().Append(audit.Record{Actor: p.Actor(), Action: audit.ActionUpdate, Kind: auditUser, Key: username, Before: before, After: updated}); err != nil {
@@ -129,6 +130,19 @@ func (s *Service) UpdateUser(ctx context.Context, p Principal, username string, 
 		return tx.Audit().Append(audit.Record{Actor: p.Actor(), Action: "reset_password", Kind: auditUser, Key: username})
 	})
 	return updated, err
+}
+
+// ResetPassword gives a user a new random one-time password and returns it
+// for the caller to hand over; it is shown nowhere else. It is a reset like
+// a password set through UpdateUser: the user must choose a new password at
+// next sign-in (even when resetting your own) and every session of theirs
+// ends. Needs auth.UserManage. Errors: Unauthenticated, Forbidden, NotFound.
+func (s *Service) ResetPassword(ctx context.Context, p Principal, username string) (string, error) {
+	password := RandomSecret(18)
+	if _, err := s.UpdateUser(ctx, p, username, UserUpdate{Password: &password, oneTime: true}); err != nil {
+		return "", err
+	}
+	return password, nil
 }
 
 // endSessionsIfNeeded signs a user out everywhere when they were just

@@ -4,14 +4,14 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// NewCICmd returns "rampart ci": list, show, create and delete CIs through
+// NewCICmd returns "rampart ci": list, show, create, update and delete CIs through
 // the API.
 func NewCICmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "ci",
-		Short: "List, show, create and delete configuration items (through the API)",
+		Short: "List, show, create, update and delete configuration items (through the API)",
 	}
 	addClientFlags(cmd)
-	cmd.AddCommand(newCIListCmd(), newCIShowCmd(), newCICreateCmd(), newCIDeleteCmd())
+	cmd.AddCommand(newCIListCmd(), newCIShowCmd(), newCICreateCmd(), newCIUpdateCmd(), newCIDeleteCmd())
 	return cmd
 }

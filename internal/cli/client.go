@@ -13,7 +13,7 @@ import (
 	"github.com/rampart-itsm/rampart/internal/config"
 )
 
-// Client verbs (ci, import, impact) talk to a running Rampart through its
+// Client verbs (ci, relation, import, impact, user) talk to a running Rampart through its
 // API: --url and --token, or RAMPART_URL and RAMPART_TOKEN.
 
 // addClientFlags adds --url, --token and --output to a client verb and its

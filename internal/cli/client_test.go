@@ -21,12 +21,13 @@ import (
 	"github.com/rampart-itsm/rampart/internal/storetest"
 )
 
-// apiServer is a real Rampart API on a real database, with an agent's and
-// an auditor's token.
+// apiServer is a real Rampart API on a real database, with an admin's,
+// an agent's and an auditor's token.
 type apiServer struct {
-	url            string
-	agent, auditor string
-	cmdb           *cmdb.Service
+	url                   string
+	admin, agent, auditor string
+	cmdb                  *cmdb.Service
+	auth                  *auth.Service
 }
 
 func startAPI(t *testing.T, db *store.DB, clk clock.Clock) *apiServer {
@@ -37,12 +38,12 @@ func startAPI(t *testing.T, db *store.DB, clk clock.Clock) *apiServer {
 	cm, au := svc.CMDB, svc.Auth
 	srv := httptest.NewServer(httpapi.New(httpapi.Deps{Services: svc, Clock: clk}))
 	t.Cleanup(srv.Close)
-	s := &apiServer{url: srv.URL, cmdb: cm}
+	s := &apiServer{url: srv.URL, cmdb: cm, auth: au}
 	for _, u := range []struct {
 		name string
 		role auth.Role
 		tok  *string
-	}{{"agent", auth.RoleAgent, &s.agent}, {"auditor", auth.RoleAuditor, &s.auditor}} {
+	}{{"root", auth.RoleAdmin, &s.admin}, {"agent", auth.RoleAgent, &s.agent}, {"auditor", auth.RoleAuditor, &s.auditor}} {
 		if _, err := au.CreateUser(ctx, auth.System, auth.NewUser{Username: u.name, Password: "correct horse battery", Roles: []auth.Role{u.role}}); err != nil {
 			t.Fatal(err)
 		}
@@ -53,6 +54,16 @@ func startAPI(t *testing.T, db *store.DB, clk clock.Clock) *apiServer {
 		*u.tok = tok
 	}
 	return s
+}
+
+// ci creates a CI through the service and returns its key.
+func (s *apiServer) ci(t *testing.T, name string, kind cmdb.Kind) string {
+	t.Helper()
+	ci, err := s.cmdb.CreateCI(context.Background(), auth.System, cmdb.CI{Name: name, Kind: kind})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ci.Key
 }
 
 // run executes a client verb the way a user would and returns its output.
@@ -182,29 +193,44 @@ func TestImportCommand(t *testing.T) {
 	storetest.EachWithClock(t, func(t *testing.T, db *store.DB, clk *clock.Fake) {
 		s := startAPI(t, db, clk)
 		conn := []string{"--url", s.url, "--token", s.agent}
-		csv := writeFile(t, "hosts.csv", "name,kind,ips,business_criticality\nweb-01,server,10.1.0.1,3\nbad,server,10.1.0.2,7\nweb-02,server,10.1.0.3,\n")
+		// Row 2 has three problems found at three stages: a criticality
+		// the parser refuses, an owner nobody has, and no identifier.
+		csv := writeFile(t, "hosts.csv", "name,kind,ips,business_criticality,owner\nweb-01,server,10.1.0.1,3,\nbad,server,,7,ghost\nweb-02,server,10.1.0.3,,\n")
+		rowTwo := []string{"row 2 (bad)", "business_criticality: must be a whole number from 1 to 5, not 7", `owner: no user named "ghost"`, "identifiers: no identifier to match on"}
 
 		_, stderr, err := run(t, NewImportCmd(), "", append([]string{"csv", csv, "--strict"}, conn...)...)
-		if err == nil || !strings.Contains(err.Error(), "row 2: business_criticality") || !strings.Contains(stderr, "row 2") {
-			t.Errorf("strict: %v\nstderr: %s", err, stderr)
+		if exitCode(err) != ExitRejected || !strings.Contains(err.Error(), "nothing imported: 1 of 3 rows rejected") {
+			t.Errorf("strict: exit %d, %v", exitCode(err), err)
+		}
+		for _, want := range rowTwo {
+			if !strings.Contains(stderr, want) {
+				t.Errorf("strict import's stderr lacks %q:\n%s", want, stderr)
+			}
 		}
 		if countCIs(t, s) != 0 {
 			t.Fatal("a refused strict import created CIs")
 		}
 		out, _, err := run(t, NewImportCmd(), "", append([]string{"csv", csv}, conn...)...)
-		for _, want := range []string{"IMP-1 (csv, hosts.csv): 2 created, 0 updated, 0 unchanged, 1 rejected", "rejected rows:", "row 2", "business_criticality"} {
-			if err != nil || !strings.Contains(out, want) {
-				t.Errorf("import output lacks %q: %v\n%s", want, err, out)
+		if exitCode(err) != ExitRejected || !strings.Contains(err.Error(), "IMP-1: 1 of 3 rows rejected, the rest imported") {
+			t.Errorf("import with a rejected row: exit %d, %v", exitCode(err), err)
+		}
+		for _, want := range append([]string{"IMP-1 (csv, hosts.csv): 2 created, 0 updated, 0 unchanged, 1 rejected", "rejected rows:"}, rowTwo...) {
+			if !strings.Contains(out, want) {
+				t.Errorf("import output lacks %q:\n%s", want, out)
 			}
 		}
 		out, _, err = run(t, NewImportCmd(), "", append([]string{"csv", csv, "--output", "json"}, conn...)...)
 		var rep cmdb.ImportReport
-		if err != nil || json.Unmarshal([]byte(out), &rep) != nil || rep.Unchanged != 2 || rep.Created != 0 {
+		if exitCode(err) != ExitRejected || json.Unmarshal([]byte(out), &rep) != nil || rep.Unchanged != 2 || rep.Created != 0 || len(rep.Rows[1].Errors) != 3 {
 			t.Errorf("second import: %v\n%s", err, out)
 		}
+		clean := writeFile(t, "clean.csv", "name,kind,ips\nweb-03,server,10.1.0.4\n")
+		if _, _, err = run(t, NewImportCmd(), "", append([]string{"csv", clean}, conn...)...); exitCode(err) != ExitOK {
+			t.Errorf("clean import: exit %d, %v", exitCode(err), err)
+		}
 		broken := writeFile(t, "scan.xml", `<?xml version="1.0"?><nmaprun scanner="nmap"><host><status state="up"/>`)
-		if _, _, err = run(t, NewImportCmd(), "", append([]string{"nmap", broken}, conn...)...); err == nil || !strings.Contains(err.Error(), "400") {
-			t.Errorf("broken nmap: %v", err)
+		if _, _, err = run(t, NewImportCmd(), "", append([]string{"nmap", broken}, conn...)...); exitCode(err) != ExitFailure || !strings.Contains(err.Error(), "400") {
+			t.Errorf("broken nmap: exit %d, %v", exitCode(err), err)
 		}
 		if _, _, err = run(t, NewImportCmd(), "", append([]string{"xlsx", csv}, conn...)...); err == nil {
 			t.Error("unknown format accepted")
@@ -212,8 +238,8 @@ func TestImportCommand(t *testing.T) {
 		if _, _, err = run(t, NewImportCmd(), "", append([]string{"csv", "/no/such/file"}, conn...)...); err == nil {
 			t.Error("missing file accepted")
 		}
-		if countCIs(t, s) != 2 {
-			t.Errorf("CIs = %d, want 2", countCIs(t, s))
+		if countCIs(t, s) != 3 {
+			t.Errorf("CIs = %d, want 3", countCIs(t, s))
 		}
 	})
 }
@@ -222,13 +248,7 @@ func TestImpactCommand(t *testing.T) {
 	storetest.EachWithClock(t, func(t *testing.T, db *store.DB, clk *clock.Fake) {
 		s := startAPI(t, db, clk)
 		ctx := context.Background()
-		mk := func(name string, kind cmdb.Kind) string {
-			ci, err := s.cmdb.CreateCI(ctx, auth.System, cmdb.CI{Name: name, Kind: kind})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return ci.Key
-		}
+		mk := func(name string, kind cmdb.Kind) string { return s.ci(t, name, kind) }
 		shop, app, dbKey, crm := mk("Web shop", cmdb.KindBusinessService), mk("shop-app", cmdb.KindApplication), mk("db-01", cmdb.KindDatabase), mk("CRM", cmdb.KindBusinessService)
 		for _, r := range [][3]string{{shop, "depends_on", app}, {app, "depends_on", dbKey}, {crm, "depends_on", dbKey}} {
 			if _, err := s.cmdb.AddRelation(ctx, auth.System, cmdb.Relation{Source: r[0], Type: cmdb.RelationType(r[1]), Target: r[2]}); err != nil {

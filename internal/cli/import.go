@@ -16,9 +16,10 @@ import (
 )
 
 // NewImportCmd returns "rampart import nmap|csv|json FILE": uploads a
-// discovery file through the API and prints the reconciliation report. It
-// exits non-zero when the request fails (including a refused --strict
-// import); rejected rows of an accepted import are listed, exit 0.
+// discovery file through the API and prints the reconciliation report,
+// listing every problem of each rejected row. Rejected rows make it exit
+// with ExitRejected: without --strict the other rows were imported, with
+// --strict nothing was. A failed request exits with ExitFailure.
 func NewImportCmd() *cobra.Command {
 	var strict bool
 	cmd := &cobra.Command{
@@ -49,11 +50,18 @@ func NewImportCmd() *cobra.Command {
 			if errors.As(err, &p) && p.Report != nil {
 				// Refused strict import: show what would have happened.
 				printRejected(terminalSafe(cmd.ErrOrStderr()), *p.Report)
+				return &exitError{code: ExitRejected, err: fmt.Errorf("nothing imported: %d of %d rows rejected (--strict)", p.Report.Rejected, p.Report.Total())}
 			}
 			if err != nil {
 				return err
 			}
-			return render(cmd, rep, func(w io.Writer) { importSummary(w, rep) })
+			if err := render(cmd, rep, func(w io.Writer) { importSummary(w, rep) }); err != nil {
+				return err
+			}
+			if rep.Rejected > 0 {
+				return &exitError{code: ExitRejected, err: fmt.Errorf("%s: %d of %d rows rejected, the rest imported", rep.Key, rep.Rejected, rep.Total())}
+			}
+			return nil
 		},
 	}
 	addClientFlags(cmd)

@@ -1,6 +1,7 @@
 // Package cli holds Rampart's Cobra commands, one file per verb. Server
 // verbs (serve, migrate, token, audit, demo) open the database directly;
-// client verbs (ci, import, impact) talk to a running Rampart over the API.
+// client verbs (ci, relation, import, impact, user) talk to a running Rampart
+// over the API.
 package cli
 
 import (
@@ -17,14 +18,15 @@ import (
 	"github.com/rampart-itsm/rampart/internal/config"
 )
 
-// Execute runs the command line and returns the process exit code.
+// Execute runs the command line and returns the process exit code (see
+// exit.go).
 func Execute() int {
 	root := NewRootCmd(os.Stdout, os.Stderr)
-	if err := root.Execute(); err != nil {
+	err := root.Execute()
+	if err != nil {
 		printError(os.Stderr, err)
-		return 1
 	}
-	return 0
+	return exitCode(err)
 }
 
 // NewRootCmd builds the command tree writing to out and errOut.
@@ -42,7 +44,7 @@ func NewRootCmd(out, errOut io.Writer) *cobra.Command {
 		return setupLogging(cmd.ErrOrStderr(), config.Get(cmd.Flags(), "log-level"))
 	}
 	root.AddCommand(newServeCmd(), newMigrateCmd(), newTokenCmd(), newAuditCmd(), newDemoCmd(), newConfigCmd(),
-		NewCICmd(), NewImportCmd(), NewImpactCmd())
+		NewCICmd(), NewRelationCmd(), NewImportCmd(), NewImpactCmd(), NewUserCmd())
 	return root
 }
 

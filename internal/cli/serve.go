@@ -17,7 +17,6 @@ import (
 
 	"github.com/rampart-itsm/rampart/internal/app"
 	"github.com/rampart-itsm/rampart/internal/config"
-	"github.com/rampart-itsm/rampart/internal/demo"
 	"github.com/rampart-itsm/rampart/internal/httpauth"
 )
 
@@ -113,12 +112,8 @@ func serve(ctx context.Context, cmd *cobra.Command, withDemo bool) error {
 		fmt.Fprintln(out, "  (user \"admin\"; shown once, you will be asked to change it at first sign-in)")
 	}
 	if withDemo {
-		loaded, err := demo.Load(ctx, a)
-		if err != nil {
+		if _, err := loadDemo(ctx, out, a); err != nil {
 			return fmt.Errorf("load demo data: %w", err)
-		}
-		if loaded {
-			fmt.Fprintln(out, "demo data loaded")
 		}
 	}
 	ln, err := net.Listen("tcp", config.Get(cmd.Flags(), "addr"))
@@ -131,7 +126,7 @@ func serve(ctx context.Context, cmd *cobra.Command, withDemo bool) error {
 			slog.Error("background runner stopped", "error", err)
 		}
 	}()
-	fmt.Fprintf(out, "Rampart is running at http://%s (database: %s)\n", ln.Addr(), a.DB.Dialect.Name)
+	fmt.Fprintf(out, "Rampart is running at http://%s (database: %s); Ctrl-C stops it\n", ln.Addr(), a.DB.Dialect.Name)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

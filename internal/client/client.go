@@ -1,5 +1,5 @@
 // Package client is a small typed client for Rampart's JSON API, used by
-// the command-line verbs (rampart ci, import, impact) and by tests that
+// the command-line verbs (rampart ci, relation, import, impact, user) and by tests that
 // drive a running server. Error answers come back as *Problem, carrying
 // the field list the server reported.
 package client
@@ -49,6 +49,7 @@ type request struct {
 	body        io.Reader
 	contentType string
 	accept      string
+	ifMatch     string // entity tag the write is conditional on
 }
 
 // do sends r and decodes a successful JSON answer into out (when not nil).
@@ -83,6 +84,9 @@ func (c *Client) send(ctx context.Context, r request) (*http.Response, error) {
 	}
 	if r.contentType != "" {
 		req.Header.Set("Content-Type", r.contentType)
+	}
+	if r.ifMatch != "" {
+		req.Header.Set("If-Match", r.ifMatch)
 	}
 	accept := r.accept
 	if accept == "" {

@@ -62,6 +62,20 @@ func (c *Client) CreateCI(ctx context.Context, body any) (cmdb.CI, error) {
 	return ci, err
 }
 
+// UpdateCI changes the fields body gives (PATCH semantics: absent fields
+// stay) on the condition that the CI is still at version: a CI someone
+// else changed since is refused (a *Problem, 409 or 412) and left as it is.
+func (c *Client) UpdateCI(ctx context.Context, key string, body any, version int64) (cmdb.CI, error) {
+	r, err := jsonBody(body)
+	if err != nil {
+		return cmdb.CI{}, err
+	}
+	var ci cmdb.CI
+	err = c.do(ctx, request{method: "PATCH", path: "/cis/" + url.PathEscape(key), body: r, contentType: "application/json",
+		ifMatch: strconv.Quote(strconv.FormatInt(version, 10))}, &ci)
+	return ci, err
+}
+
 // DeleteCI deletes a CI.
 func (c *Client) DeleteCI(ctx context.Context, key string) error {
 	return c.do(ctx, request{method: "DELETE", path: "/cis/" + url.PathEscape(key)}, nil)
@@ -95,4 +109,29 @@ func (c *Client) Import(ctx context.Context, format, filename string, file io.Re
 	err := c.do(ctx, request{method: "POST", path: "/imports/" + url.PathEscape(format), query: q, body: file,
 		contentType: "application/octet-stream"}, &rep)
 	return rep, err
+}
+
+// Relations returns the relationships of a CI, both directions.
+func (c *Client) Relations(ctx context.Context, key string) ([]cmdb.Relation, error) {
+	var out struct {
+		Items []cmdb.Relation `json:"items"`
+	}
+	err := c.do(ctx, request{method: "GET", path: "/cis/" + url.PathEscape(key) + "/relations"}, &out)
+	return out.Items, err
+}
+
+// AddRelation records "source typ target" (the source needs the target).
+func (c *Client) AddRelation(ctx context.Context, source string, typ cmdb.RelationType, target string) (cmdb.Relation, error) {
+	r, err := jsonBody(map[string]string{"source": source, "type": string(typ), "target": target})
+	if err != nil {
+		return cmdb.Relation{}, err
+	}
+	var rel cmdb.Relation
+	err = c.do(ctx, request{method: "POST", path: "/relations", body: r, contentType: "application/json"}, &rel)
+	return rel, err
+}
+
+// DeleteRelation removes a relationship by id.
+func (c *Client) DeleteRelation(ctx context.Context, id int64) error {
+	return c.do(ctx, request{method: "DELETE", path: "/relations/" + strconv.FormatInt(id, 10)}, nil)
 }

@@ -135,6 +135,9 @@ func (s *Service) Import(ctx context.Context, p auth.Principal, req ImportReques
 	return rep, nil
 }
 
+// Total is the number of rows the import read.
+func (r ImportReport) Total() int { return r.Created + r.Updated + r.Unchanged + r.Rejected }
+
 func (r *ImportReport) count() {
 	r.Created, r.Updated, r.Unchanged, r.Rejected = 0, 0, 0, 0
 	for _, row := range r.Rows {

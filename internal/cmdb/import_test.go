@@ -3,6 +3,8 @@ package cmdb_test
 import (
 	"fmt"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/rampart-itsm/rampart/internal/cmdb"
@@ -217,6 +219,62 @@ func TestImportValidationAndListing(t *testing.T) {
 		rep, err := e.svc.FindImport(e.ctx, e.agent, "imp-1")
 		if err != nil || len(rep.Rows) != 1 || rep.Rows[0].CIKey == "" {
 			t.Fatalf("report = %+v, %v", rep, err)
+		}
+	})
+}
+
+// A rejected row lists every problem it has, wherever each was found
+// (parsing, matching, the fields), not only the first.
+func TestImportRowReportsEveryProblem(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		e.mustCreate(cmdb.CI{Name: "alpha", Kind: cmdb.KindServer, Identifiers: cmdb.Identifiers{Hostnames: []string{"alpha"}, Serial: "SN-A", CloudID: "i-alpha"}})
+		e.mustCreate(cmdb.CI{Name: "beta", Kind: cmdb.KindServer, Identifiers: cmdb.Identifiers{Hostnames: []string{"beta"}}})
+		long := strings.Repeat("x", 300)
+		tests := []struct {
+			name   string
+			cand   cmdb.Candidate
+			fields []string
+		}{
+			{"parse problem, unknown owner and team, long supplier",
+				cmdb.Candidate{Identifiers: cmdb.Identifiers{Hostnames: []string{"gamma"}}, Problems: []errs.FieldError{{Field: "business_criticality", Message: "must be a whole number from 1 to 5, not 7"}},
+					Fields: cmdb.Update{Owner: ptr("ghost"), SupportGroup: ptr("Nobody"), Supplier: &long}},
+				[]string{"business_criticality", "supplier", "owner", "support_group"}},
+			{"bad identifier and bad kind",
+				cmdb.Candidate{Identifiers: cmdb.Identifiers{Hostnames: []string{"delta"}, IPs: []string{"10.1.0"}}, Fields: cmdb.Update{Kind: ptr(cmdb.Kind("toaster"))}},
+				[]string{"identifiers.ips[0]", "kind"}},
+			{"another serial and cloud id than the CI matched, and a bad classification",
+				cmdb.Candidate{Identifiers: cmdb.Identifiers{Hostnames: []string{"alpha"}, Serial: "SN-B", CloudID: "i-other"}, Fields: cmdb.Update{DataClassification: ptr("secret")}},
+				[]string{"identifiers.cloud_id", "identifiers.serial", "data_classification"}},
+			{"nothing to match on and an unknown owner",
+				cmdb.Candidate{Fields: cmdb.Update{Name: ptr("nameless"), Owner: ptr("ghost")}},
+				[]string{"identifiers", "owner"}},
+			{"two CIs matched and a criticality of 0",
+				cmdb.Candidate{Identifiers: cmdb.Identifiers{Hostnames: []string{"alpha", "beta"}}, Fields: cmdb.Update{Criticality: ptr(0)}},
+				[]string{"identifiers", "business_criticality"}},
+		}
+		cands := make([]cmdb.Candidate, len(tests))
+		for i, tt := range tests {
+			cands[i] = tt.cand
+			cands[i].Row = i + 1
+		}
+		rep, err := e.svc.Import(e.ctx, e.admin, cmdb.ImportRequest{Format: "json", Candidates: cands})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				row := rep.Rows[i]
+				var got []string
+				for _, fe := range row.Errors {
+					got = append(got, fe.Field)
+				}
+				if row.Action != cmdb.ActionRejected || !slices.Equal(got, tt.fields) {
+					t.Errorf("%s with problems in %v (%+v), want %v", row.Action, got, row.Errors, tt.fields)
+				}
+			})
+		}
+		if rep.Rejected != len(tests) || e.count("cis") != 2 {
+			t.Errorf("%d rejected, %d CIs", rep.Rejected, e.count("cis"))
 		}
 	})
 }

@@ -84,23 +84,23 @@ func (rc *reconciler) prepare(ctx context.Context, cands []Candidate) error {
 		}
 		pc.ids = NormalizeIdentifiers(ids, "", &fe)
 		pc.errors = append(pc.errors, fe...)
-		if len(pc.errors) == 0 && pc.ids.Empty() {
+		if pc.ids.Empty() {
 			pc.errors = append(pc.errors, errs.FieldError{Field: "identifiers",
 				Message: "no identifier to match on (host name, FQDN, IP, MAC, serial or cloud id)"})
 		}
-		if len(pc.errors) == 0 {
-			for _, v := range pc.ids.Values() {
-				if !seen[v] {
-					seen[v] = true
-					lookup = append(lookup, v)
-				}
+		// A row already rejected is still matched and checked like the
+		// others, so its report lists every problem it has, not the first.
+		for _, v := range pc.ids.Values() {
+			if !seen[v] {
+				seen[v] = true
+				lookup = append(lookup, v)
 			}
-			if c.Fields.Owner != nil && *c.Fields.Owner != "" {
-				users = append(users, *c.Fields.Owner)
-			}
-			if c.Fields.SupportGroup != nil && *c.Fields.SupportGroup != "" {
-				teams = append(teams, *c.Fields.SupportGroup)
-			}
+		}
+		if c.Fields.Owner != nil && *c.Fields.Owner != "" {
+			users = append(users, *c.Fields.Owner)
+		}
+		if c.Fields.SupportGroup != nil && *c.Fields.SupportGroup != "" {
+			teams = append(teams, *c.Fields.SupportGroup)
 		}
 		rc.cands[i] = pc
 	}
@@ -147,7 +147,10 @@ func trimAll(s []string) []string {
 	return s
 }
 
-// reconcile decides every row, in file order.
+// reconcile decides every row, in file order. A row is checked in full
+// whatever it fails first (parsing, matching, a field), so its report
+// lists all its problems; a rejected row changes nothing, not even what
+// later rows match.
 func (rc *reconciler) reconcile() {
 	touched := map[*work]bool{}
 	for i := range rc.cands {
@@ -157,10 +160,6 @@ func (rc *reconciler) reconcile() {
 		if row.Label == "" {
 			row.Label = fmt.Sprintf("row %d", c.Row)
 		}
-		if len(c.errors) > 0 {
-			row.Action, row.Errors = ActionRejected, c.errors
-			continue
-		}
 		var matched []*work
 		for _, v := range c.ids.Values() {
 			if w := rc.holder[v]; w != nil && !slices.Contains(matched, w) {
@@ -168,34 +167,36 @@ func (rc *reconciler) reconcile() {
 			}
 		}
 		var w *work
+		var next *CI
+		var more []errs.FieldError
+		problems := slices.Clone(c.errors)
 		switch len(matched) {
 		case 0:
-			ci, errors := rc.create(c)
-			if errors != nil {
-				row.Action, row.Errors = ActionRejected, errors
-				continue
-			}
-			w = &work{ci: ci}
-			row.Action = ActionCreated
+			next, more = rc.create(c)
 		case 1:
-			w = matched[0]
-			next, errors := rc.update(c, w)
-			if errors != nil {
-				row.Action, row.Errors = ActionRejected, errors
-				continue
-			}
-			if sameContent(w.ci, next) {
-				row.Action = ActionUnchanged
-			} else {
-				w.ci = next
-				row.Action = ActionUpdated
-			}
+			next, more = rc.update(c, matched[0])
 		default:
-			row.Action = ActionRejected
-			row.Errors = []errs.FieldError{{Field: "identifiers",
-				Message: fmt.Sprintf("matches %d different CIs; merge or correct them first", len(matched))}}
+			problems = append(problems, errs.FieldError{Field: "identifiers",
+				Message: fmt.Sprintf("matches %d different CIs; merge or correct them first", len(matched))})
+			_, more = rc.create(c) // the row's own fields, whichever CI it is
 			rc.rowConflict[i] = matched
+		}
+		problems = addProblems(problems, more)
+		if len(problems) > 0 {
+			row.Action, row.Errors = ActionRejected, problems
 			continue
+		}
+		switch {
+		case len(matched) == 0:
+			w = &work{ci: next}
+			row.Action = ActionCreated
+		case sameContent(matched[0].ci, next):
+			w = matched[0]
+			row.Action = ActionUnchanged
+		default:
+			w = matched[0]
+			w.ci = next
+			row.Action = ActionUpdated
 		}
 		rc.rowWork[i] = w
 		if !touched[w] {
@@ -206,6 +207,17 @@ func (rc *reconciler) reconcile() {
 			rc.holder[v] = w
 		}
 	}
+}
+
+// addProblems adds to problems those of a row's check that are not among
+// them yet (a parser may have said the same).
+func addProblems(problems, more []errs.FieldError) []errs.FieldError {
+	for _, p := range more {
+		if !slices.Contains(problems, p) {
+			problems = append(problems, p)
+		}
+	}
+	return problems
 }
 
 // create builds a new CI from a candidate: the source's fields over the
@@ -232,10 +244,11 @@ func (rc *reconciler) update(c *prepared, w *work) (*CI, []errs.FieldError) {
 	u.Identifiers, u.Tags, u.Attributes = nil, nil, nil
 	next := u.apply(*w.ci)
 	next.Identifiers = w.ci.Identifiers.clone()
+	var clash []errs.FieldError
 	for _, v := range c.ids.Values() {
 		if !next.Identifiers.Add(v) {
-			return nil, []errs.FieldError{{Field: "identifiers." + string(v.Kind),
-				Message: fmt.Sprintf("%s matched by another identifier has %s %s, not %s", ciName(w), v.Kind, singleValue(next.Identifiers, v.Kind), v.Value)}}
+			clash = append(clash, errs.FieldError{Field: "identifiers." + string(v.Kind),
+				Message: fmt.Sprintf("%s matched by another identifier has %s %s, not %s", ciName(w), v.Kind, singleValue(next.Identifiers, v.Kind), v.Value)})
 		}
 	}
 	if c.Fields.Tags != nil {
@@ -248,7 +261,11 @@ func (rc *reconciler) update(c *prepared, w *work) (*CI, []errs.FieldError) {
 		}
 		maps.Copy(next.Attributes, *c.Fields.Attributes)
 	}
-	return rc.finish(&next, c)
+	ci, problems := rc.finish(&next, c)
+	if len(clash) > 0 {
+		return nil, append(clash, problems...)
+	}
+	return ci, problems
 }
 
 // finish normalises and validates a CI a row produced, resolving owner and

@@ -24,11 +24,28 @@ func TestDemoEstate(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { a.Close() })
-			if loaded, err := demo.Load(ctx, a); err != nil || !loaded {
+			accounts, loaded, err := demo.Load(ctx, a)
+			if err != nil || !loaded {
 				t.Fatalf("first load: loaded=%v err=%v", loaded, err)
 			}
-			if loaded, err := demo.Load(ctx, a); err != nil || loaded {
-				t.Fatalf("second load: loaded=%v err=%v, want nothing loaded", loaded, err)
+			// Each demo user signs in with the one-time password Load
+			// returned, once: it must be changed, and differs per user.
+			seen := map[string]bool{}
+			for _, acct := range accounts {
+				if _, _, err := a.Auth.Login(ctx, acct.Username, acct.Password); err != nil {
+					t.Errorf("%s cannot sign in with the printed password: %v", acct.Username, err)
+				}
+				u, err := a.Auth.FindUserByName(ctx, auth.System, acct.Username)
+				if err != nil || !u.MustChangePassword || !slices.Equal(u.Roles, acct.Roles) || seen[acct.Password] {
+					t.Errorf("%s: %+v %v (one-time password, roles %v)", acct.Username, u, err, acct.Roles)
+				}
+				seen[acct.Password] = true
+			}
+			if len(accounts) != 7 {
+				t.Errorf("%d demo accounts, want 7", len(accounts))
+			}
+			if again, loaded, err := demo.Load(ctx, a); err != nil || loaded || again != nil {
+				t.Fatalf("second load: loaded=%v err=%v accounts=%v, want nothing loaded", loaded, err, again)
 			}
 			sw := findByName(t, a, auth.System, "core-sw-01")
 			impact, err := a.CMDB.Impact(ctx, auth.System, sw.Key, cmdb.Direction("downstream"), 0)
@@ -102,7 +119,7 @@ func TestDemoLoadedOnceByReplicasStartingTogether(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					loaded[i], errs[i] = demo.Load(ctx, a)
+					_, loaded[i], errs[i] = demo.Load(ctx, a)
 				}()
 			}
 			wg.Wait()

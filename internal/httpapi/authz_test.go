@@ -100,6 +100,7 @@ func accessTable() []access {
 		}, map[string]int{asAdmin: 201}},
 		{"GET /api/v1/users/{username}", fixed("GET", "/api/v1/users/other", nil), merge(staffRead(200), map[string]int{asRequester: 404})},
 		{"PATCH /api/v1/users/{username}", fixed("PATCH", "/api/v1/users/other", map[string]any{"display_name": "Changed"}), map[string]int{asAdmin: 200}},
+		{"POST /api/v1/users/{username}/password-reset", fixed("POST", "/api/v1/users/other/password-reset", nil), map[string]int{asAdmin: 200}},
 		{"DELETE /api/v1/users/{username}", func(e *env, f fixture, role string) req {
 			name := "victim-" + role
 			if _, err := e.auth.CreateUser(e.ctx, auth.System, auth.NewUser{Username: name, Password: testPassword, Roles: []auth.Role{auth.RoleRequester}}); err != nil {

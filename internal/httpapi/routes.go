@@ -195,6 +195,12 @@ func (a *api) table() []route {
 					"A password set here is a reset: the user must change it at next sign-in and their sessions end. " +
 					"disabled=true ends their sessions and refuses their tokens. A change that would leave no enabled " +
 					"admin is refused (409)."}},
+		{method: post, path: "/api/v1/users/{username}/password-reset", h: a.resetPassword,
+			doc: op{id: "resetPassword", tag: "users", summary: "Give a user a new one-time password", resp: "PasswordReset", perm: auth.UserManage,
+				desc: "Sets a new random password and returns it in this answer only, for the admin to hand over. " +
+					"It is a reset: the user must choose their own password at next sign-in (even when resetting " +
+					"your own) and every session of theirs ends. Recorded in the audit log without the password. " +
+					"An unknown user is 404."}},
 		{method: del, path: "/api/v1/users/{username}", h: a.deleteUser,
 			doc: op{id: "deleteUser", tag: "users", summary: "Delete a user", status: gone, perm: auth.UserManage,
 				desc: "Deletes the account with its sessions, tokens and team memberships; CIs it owned become unowned. " +

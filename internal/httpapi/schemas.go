@@ -270,6 +270,10 @@ func schemas() obj {
 		}),
 		"TeamList": listOfSchema("every team the caller may see, by name", "Team"),
 		"Token":    object("an API token, without its secret", []string{"id", "name", "username", "created_at"}, tokenProps()),
+		"PasswordReset": object("a user's new one-time password, shown this once", []string{"username", "password", "must_change_password"}, obj{
+			"username": str("the user whose password was reset"), "password": str("the one-time password to hand to the user"),
+			"must_change_password": boolean("always true: the user chooses a new password at next sign-in"),
+		}),
 		"NewToken": object("a new API token; the secret is shown this once", []string{"id", "name", "username", "created_at", "token"},
 			with(tokenProps(), obj{"token": str("the secret, shown only in this answer: send as Authorization: Bearer TOKEN")})),
 		"TokenInput": object("a token to issue", []string{"name"}, obj{

@@ -124,6 +124,25 @@ func (a *api) patchUser(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// passwordReset is the answer of POST /api/v1/users/{username}/password-reset.
+type passwordReset struct {
+	Username           string `json:"username"`
+	Password           string `json:"password"`
+	MustChangePassword bool   `json:"must_change_password"`
+}
+
+// resetPassword: POST /api/v1/users/{username}/password-reset (admins).
+// The one-time password is in this answer only (writeJSON forbids caching).
+func (a *api) resetPassword(w http.ResponseWriter, r *http.Request) error {
+	name := auth.NormalizeUsername(r.PathValue("username"))
+	pw, err := a.d.Auth.ResetPassword(r.Context(), principal(r), name)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, passwordReset{Username: name, Password: pw, MustChangePassword: true})
+	return nil
+}
+
 // deleteUser: DELETE /api/v1/users/{username}.
 func (a *api) deleteUser(w http.ResponseWriter, r *http.Request) error {
 	if err := a.d.Auth.DeleteUser(r.Context(), principal(r), r.PathValue("username")); err != nil {
