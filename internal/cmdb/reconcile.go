@@ -11,6 +11,7 @@ import (
 	"github.com/rampart-itsm/rampart/internal/audit"
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/errs"
+	"github.com/rampart-itsm/rampart/internal/textrule"
 )
 
 // reconciler decides, for every candidate of one import, which CI it is.
@@ -96,11 +97,13 @@ func (rc *reconciler) prepare(ctx context.Context, cands []Candidate) error {
 				lookup = append(lookup, v)
 			}
 		}
-		if c.Fields.Owner != nil && *c.Fields.Owner != "" {
-			users = append(users, *c.Fields.Owner)
+		// A name the text rule refuses is reported by normalize and not
+		// worth a query (NUL would make PostgreSQL fail the whole batch).
+		if o := c.Fields.Owner; o != nil && *o != "" && textrule.Problem(*o, false) == "" {
+			users = append(users, *o)
 		}
-		if c.Fields.SupportGroup != nil && *c.Fields.SupportGroup != "" {
-			teams = append(teams, *c.Fields.SupportGroup)
+		if g := c.Fields.SupportGroup; g != nil && *g != "" && textrule.Problem(*g, false) == "" {
+			teams = append(teams, *g)
 		}
 		rc.cands[i] = pc
 	}
