@@ -32,6 +32,9 @@ type Config struct {
 	// UploadTimeout is how long a signed-in user may take to send an
 	// uploaded file; 0 leaves the server's read timeout in charge.
 	UploadTimeout time.Duration
+	// MetricsPublic serves /metrics without credentials, for a scraper on
+	// a trusted network; otherwise it needs auth.MetricsRead.
+	MetricsPublic bool
 	// Worker names this process in job leases; defaults to host and pid.
 	Worker string
 }

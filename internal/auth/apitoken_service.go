@@ -47,7 +47,9 @@ func (s *Service) TokenPrincipal(ctx context.Context, token string) (Principal, 
 			return Principal{}, err
 		}
 	}
-	return acct.Principal(), nil
+	p := acct.Principal()
+	p.Scopes = t.Scopes
+	return p, nil
 }
 
 // ownTarget returns the normalised username a token call is about ("" means
@@ -73,17 +75,26 @@ func ownTarget(p Principal, username string) (string, error) {
 	return username, nil
 }
 
-// CreateToken issues an API token for username ("" for the caller) and
-// returns it; it is shown this once, only its hash is kept. Users may
-// create their own tokens; auth.TokenManage creates them for anyone.
-// expiresAt nil means no expiry. Errors: Unauthenticated, Forbidden,
-// Invalid (name, expiry, disabled user), NotFound (no such user).
-func (s *Service) CreateToken(ctx context.Context, p Principal, username, name string, expiresAt *time.Time) (string, Token, error) {
+// CreateToken issues an API token for username ("" for the caller) with
+// the given scopes (none: ScopeFull) and returns it; it is shown this
+// once, only its hash is kept. Users may create their own tokens;
+// auth.TokenManage creates them for anyone. A caller whose own token is
+// limited by scopes cannot issue tokens. expiresAt nil means no expiry.
+// Errors: Unauthenticated, Forbidden, Invalid (name, expiry, scopes,
+// disabled user), NotFound (no such user).
+func (s *Service) CreateToken(ctx context.Context, p Principal, username, name string, expiresAt *time.Time, scopes ...TokenScope) (string, Token, error) {
 	username, err := ownTarget(p, username)
 	if err != nil {
 		return "", Token{}, err
 	}
+	if !p.Allows(ScopeFull) {
+		return "", Token{}, errs.E(errs.Forbidden, "a token limited to %s cannot issue tokens", scopeNames(p.Scopes))
+	}
 	var fe errs.Fields
+	scopes, err = normalizeScopes(scopes)
+	if err != nil {
+		return "", Token{}, err
+	}
 	name = strings.TrimSpace(name)
 	if name == "" {
 		fe.Add("name", "is required")
@@ -109,7 +120,7 @@ func (s *Service) CreateToken(ctx context.Context, p Principal, username, name s
 		if acct.Disabled {
 			return errs.Field("username", "the account is disabled")
 		}
-		if t, err = tx.Auth().InsertToken(ctx, acct.ID, name, hash, expiresAt); err != nil {
+		if t, err = tx.Auth().InsertToken(ctx, acct.ID, name, hash, expiresAt, scopes); err != nil {
 			return err
 		}
 		return tx.Audit().Append(audit.Record{Actor: p.Actor(), Action: audit.ActionCreate, Kind: auditToken,

@@ -1,6 +1,7 @@
 package auth_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -210,6 +211,70 @@ func TestCreateTokenValidation(t *testing.T) {
 					t.Fatalf("fields %+v, want %s", e.Fields, c.field)
 				}
 			})
+		}
+	})
+}
+
+func TestTokenScopes(t *testing.T) {
+	parse := []struct {
+		in   string
+		want []auth.TokenScope
+		bad  bool
+	}{
+		{"", []auth.TokenScope{auth.ScopeFull}, false},
+		{"read", []auth.TokenScope{auth.ScopeRead}, false},
+		{" Read, metrics read", []auth.TokenScope{auth.ScopeMetrics, auth.ScopeRead}, false},
+		{"read,full", []auth.TokenScope{auth.ScopeFull}, false},
+		{"write", nil, true},
+	}
+	for _, c := range parse {
+		got, err := auth.ParseTokenScopes(c.in)
+		if (err != nil) != c.bad || !slices.Equal(got, c.want) {
+			t.Errorf("ParseTokenScopes(%q) = %v, %v", c.in, got, err)
+		}
+	}
+	allows := []struct {
+		scopes []auth.TokenScope
+		need   auth.TokenScope
+		want   bool
+	}{
+		{nil, auth.ScopeFull, true}, // a session
+		{[]auth.TokenScope{auth.ScopeFull}, auth.ScopeFull, true},
+		{[]auth.TokenScope{auth.ScopeRead}, auth.ScopeRead, true},
+		{[]auth.TokenScope{auth.ScopeRead}, auth.ScopeMetrics, true},
+		{[]auth.TokenScope{auth.ScopeRead}, auth.ScopeFull, false},
+		{[]auth.TokenScope{auth.ScopeMetrics}, auth.ScopeMetrics, true},
+		{[]auth.TokenScope{auth.ScopeMetrics}, auth.ScopeRead, false},
+		{[]auth.TokenScope{}, auth.ScopeRead, false}, // scopes given but none left: nothing
+	}
+	for _, c := range allows {
+		if got := (auth.Principal{Scopes: c.scopes}).Allows(c.need); got != c.want {
+			t.Errorf("scopes %v allow %s = %v", c.scopes, c.need, got)
+		}
+	}
+	each(t, func(t *testing.T, f *fixture) {
+		f.user("alice", auth.RoleAgent)
+		raw, tok, err := f.svc.CreateToken(f.ctx, auth.System, "alice", "read-only", nil, auth.ScopeRead)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(tok.Scopes, []auth.TokenScope{auth.ScopeRead}) {
+			t.Fatalf("created token scopes %v", tok.Scopes)
+		}
+		p, err := f.svc.TokenPrincipal(f.ctx, raw)
+		if err != nil || !slices.Equal(p.Scopes, []auth.TokenScope{auth.ScopeRead}) {
+			t.Fatalf("principal scopes %v, %v", p.Scopes, err)
+		}
+		// A read token cannot mint itself a full one.
+		if _, _, err := f.svc.CreateToken(f.ctx, p, "", "escalate", nil); !errs.Is(err, errs.Forbidden) {
+			t.Fatalf("read principal issued a token: %v", err)
+		}
+		if _, _, err := f.svc.CreateToken(f.ctx, auth.System, "alice", "x", nil, "bogus"); !errs.Is(err, errs.Invalid) {
+			t.Fatalf("unknown scope: %v", err)
+		}
+		toks, err := f.svc.FindTokens(f.ctx, auth.System, "alice")
+		if err != nil || len(toks) != 1 || !slices.Equal(toks[0].Scopes, []auth.TokenScope{auth.ScopeRead}) {
+			t.Fatalf("listed tokens %+v, %v", toks, err)
 		}
 	})
 }

@@ -15,6 +15,9 @@ type Principal struct {
 	Roles    []Role
 	TeamIDs  []int64
 	System   bool
+	// Scopes are those of the API token the principal came with; nil for
+	// a browser session and the system, which no scope limits.
+	Scopes []TokenScope
 }
 
 // System is the principal for work Rampart does on its own behalf.
@@ -31,6 +34,16 @@ func (p Principal) Can(a Action) bool {
 		}
 	}
 	return false
+}
+
+// Allows reports whether the principal's credential may make a call that
+// needs scope need (ScopeRead for a read, ScopeFull for a write): true
+// without token scopes, else when one of them allows it.
+func (p Principal) Allows(need TokenScope) bool {
+	if p.Scopes == nil {
+		return true
+	}
+	return slices.ContainsFunc(p.Scopes, func(s TokenScope) bool { return s.Allows(need) })
 }
 
 // Require returns a Forbidden error unless the principal may take action a.

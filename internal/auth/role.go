@@ -42,6 +42,10 @@ const (
 	// IncidentReadRestricted also every restricted (security) incident.
 	IncidentRead           Action = "incident:read"
 	IncidentReadRestricted Action = "incident:read-restricted"
+	// MetricsRead reads GET /metrics: process and request aggregates,
+	// never record content. A Prometheus scraper uses a token of a user
+	// holding it, limited to auth.ScopeMetrics.
+	MetricsRead Action = "metrics:read"
 )
 
 // staff are the roles that work the desk and may read the whole CMDB.
@@ -62,6 +66,7 @@ var grants = map[Action][]Role{
 	AuditReadRestricted:    {RoleAdmin},
 	IncidentRead:           append(slices.Clone(staff), RoleRequester),
 	IncidentReadRestricted: {RoleAdmin, RoleSecurityAnalyst},
+	MetricsRead:            {RoleAdmin, RoleAuditor},
 }
 
 // Valid reports whether a is a known action.

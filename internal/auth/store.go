@@ -113,8 +113,8 @@ type Store interface {
 	// DeleteExpiredSessions removes sessions that expired before now.
 	DeleteExpiredSessions(ctx context.Context, now time.Time) (int64, error)
 
-	// InsertToken stores a token's hash for a user.
-	InsertToken(ctx context.Context, userID int64, name, hash string, expiresAt *time.Time) (StoredToken, error)
+	// InsertToken stores a token's hash and scopes for a user.
+	InsertToken(ctx context.Context, userID int64, name, hash string, expiresAt *time.Time, scopes []TokenScope) (StoredToken, error)
 	// FindTokenByHashUnscoped returns the token with this hash, for
 	// sign-in.
 	FindTokenByHashUnscoped(ctx context.Context, hash string) (StoredToken, error)

@@ -40,7 +40,7 @@ func newServeCmd() *cobra.Command {
 
 // serveFlags are serve's options besides the database.
 var serveFlags = []string{"addr", "secure-cookies", "trusted-proxies", "read-header-timeout", "read-timeout",
-	"upload-timeout", "idle-timeout", "max-header-bytes"}
+	"upload-timeout", "idle-timeout", "max-header-bytes", "metrics-public"}
 
 // serverSettings bound what a client may make the server wait for, and say
 // how to tell a request that came over HTTPS.
@@ -48,6 +48,7 @@ type serverSettings struct {
 	transport                                                  httpauth.Transport
 	readHeaderTimeout, readTimeout, uploadTimeout, idleTimeout time.Duration
 	maxHeaderBytes                                             int
+	metricsPublic                                              bool
 }
 
 // readServerSettings reads serve's flags, refusing values that are not
@@ -77,6 +78,9 @@ func readServerSettings(fs *pflag.FlagSet) (serverSettings, error) {
 		return s, fmt.Errorf("--max-header-bytes %q: want a number of bytes, at least 4096", config.Get(fs, "max-header-bytes"))
 	}
 	s.maxHeaderBytes = n
+	if s.metricsPublic, err = strconv.ParseBool(config.Get(fs, "metrics-public")); err != nil {
+		return s, fmt.Errorf("--metrics-public %q: want true or false", config.Get(fs, "metrics-public"))
+	}
 	return s, nil
 }
 
@@ -97,7 +101,7 @@ func serve(ctx context.Context, cmd *cobra.Command, withDemo bool) error {
 	if err != nil {
 		return err
 	}
-	a, err := openAppWith(ctx, cmd, app.Config{Transport: settings.transport, UploadTimeout: settings.uploadTimeout})
+	a, err := openAppWith(ctx, cmd, app.Config{Transport: settings.transport, UploadTimeout: settings.uploadTimeout, MetricsPublic: settings.metricsPublic})
 	if err != nil {
 		return err
 	}

@@ -2,12 +2,17 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"database/sql"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	_ "modernc.org/sqlite"
+
+	"github.com/rampart-itsm/rampart/internal/app"
+	"github.com/rampart-itsm/rampart/internal/auth"
 )
 
 // runRoot runs the full command tree as the binary would.
@@ -71,5 +76,33 @@ func TestOperatorVerbsAndTamperDetection(t *testing.T) {
 func TestUnknownLogLevelIsRefused(t *testing.T) {
 	if _, err := runRoot(t, "migrate", "--log-level", "loud", "--data", t.TempDir()); err == nil {
 		t.Fatal("an unknown log level was accepted")
+	}
+}
+
+// token create --scope limits the token: a read token carries only read,
+// an unknown scope is refused.
+func TestTokenCreateScope(t *testing.T) {
+	data := t.TempDir()
+	if out, err := runRoot(t, "demo", "--data", data); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	out, err := runRoot(t, "token", "create", "--user", "alice", "--scope", "read", "--data", data)
+	if err != nil {
+		t.Fatalf("token create --scope read: %v\n%s", err, out)
+	}
+	a, err := app.Open(context.Background(), app.Config{Target: filepath.Join(data, "rampart.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	p, err := a.Auth.TokenPrincipal(context.Background(), strings.TrimSpace(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(p.Scopes, []auth.TokenScope{auth.ScopeRead}) || p.Allows(auth.ScopeFull) {
+		t.Fatalf("token scopes %v, want read only", p.Scopes)
+	}
+	if out, err := runRoot(t, "token", "create", "--user", "alice", "--scope", "everything", "--data", data); err == nil {
+		t.Fatalf("an unknown scope was accepted: %s", out)
 	}
 }

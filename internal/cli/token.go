@@ -12,7 +12,7 @@ import (
 
 func newTokenCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "token", Short: "Manage API tokens"}
-	var user, name string
+	var user, name, scope string
 	create := &cobra.Command{
 		Use:   "create",
 		Short: "Print a new API token for a user (for scripts and first set-up)",
@@ -22,7 +22,11 @@ func newTokenCmd() *cobra.Command {
 				// Whoever can run this command can read the database
 				// files, so it acts as the system itself; the token is
 				// still audited.
-				token, _, err := a.Auth.CreateToken(cmd.Context(), auth.System, user, name, nil)
+				scopes, err := auth.ParseTokenScopes(scope)
+				if err != nil {
+					return err
+				}
+				token, _, err := a.Auth.CreateToken(cmd.Context(), auth.System, user, name, nil, scopes...)
 				if err != nil {
 					return err
 				}
@@ -33,6 +37,7 @@ func newTokenCmd() *cobra.Command {
 	}
 	create.Flags().StringVar(&user, "user", "", "user the token acts as (required)")
 	create.Flags().StringVar(&name, "name", "cli", "a label to recognise the token by")
+	create.Flags().StringVar(&scope, "scope", "full", "what the token may do: full, read (no writes) or metrics (GET /metrics only); comma-separated for several")
 	_ = create.MarkFlagRequired("user")
 	addDBFlags(create)
 	cmd.AddCommand(create)

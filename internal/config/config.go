@@ -35,6 +35,7 @@ var Options = []Option{
 	{Flag: "upload-timeout", Env: "RAMPART_UPLOAD_TIMEOUT", Default: "10m", Usage: "time a signed-in user has to send an uploaded discovery file"},
 	{Flag: "idle-timeout", Env: "RAMPART_IDLE_TIMEOUT", Default: "2m", Usage: "how long an idle keep-alive connection stays open"},
 	{Flag: "max-header-bytes", Env: "RAMPART_MAX_HEADER_BYTES", Default: "65536", Usage: "largest request headers accepted, in bytes (beyond: 431)"},
+	{Flag: "metrics-public", Env: "RAMPART_METRICS_PUBLIC", Default: "false", Usage: "serve /metrics without a token, for a scraper on a trusted network (by default it needs a token whose user holds metrics:read: admin, auditor)"},
 	{Flag: "url", Env: "RAMPART_URL", Default: "http://127.0.0.1:8080", Usage: "base URL of a running Rampart, for API client commands"},
 	{Flag: "token", Env: "RAMPART_TOKEN", Default: "", Usage: "API token for client commands", Secret: true},
 }

@@ -41,6 +41,9 @@ func (a *api) serve(rt route, w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
+		if err := httpauth.RequireScope(p, rt.scope()); err != nil {
+			return err
+		}
 		infoOf(r.Context()).user = p.Username
 		r = r.WithContext(auth.WithPrincipal(r.Context(), p))
 		if rt.upload && a.d.UploadTimeout > 0 {

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -8,10 +9,13 @@ import (
 
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/cmdb"
+	vt "github.com/rampart-itsm/rampart/internal/storetest/visibilitytest"
 )
 
 // access is the expected status per role for one route; roles not named
-// get deny (403), anonymous always 401 unless the route is public.
+// get deny (403), anonymous always 401 unless the route is public. The
+// admin's scoped tokens are not named: a read token gets what the admin
+// gets on reads and 403 on writes, a metrics token 403 everywhere.
 type access struct {
 	pattern string
 	// target makes a fresh request for the role, so writes allowed for one
@@ -20,19 +24,29 @@ type access struct {
 	allow  map[string]int // role → status when allowed (or 404 when hidden)
 }
 
-func staffRead(code int) map[string]int {
-	return map[string]int{asAdmin: code, asAgent: code, asAuditor: code}
+// roles maps each of names to code.
+func roles(code int, names ...string) map[string]int {
+	out := map[string]int{}
+	for _, n := range names {
+		out[n] = code
+	}
+	return out
 }
 
-func writers(code int) map[string]int { return map[string]int{asAdmin: code, asAgent: code} }
+// staffRead: every role but requester.
+func staffRead(code int) map[string]int { return roles(code, vt.Staff()...) }
 
-func merge(a map[string]int, b map[string]int) map[string]int {
+// writers: the roles that change the CMDB.
+func writers(code int) map[string]int { return roles(code, asAdmin, asAgent, asAnalyst) }
+
+// everyone: every signed-in user.
+func everyone(code int) map[string]int { return roles(code, vt.Staff(asRequester, vt.Other)...) }
+
+// merge joins role maps; a later one wins.
+func merge(ms ...map[string]int) map[string]int {
 	out := map[string]int{}
-	for k, v := range a {
-		out[k] = v
-	}
-	for k, v := range b {
-		out[k] = v
+	for _, m := range ms {
+		maps.Copy(out, m)
 	}
 	return out
 }
@@ -54,9 +68,9 @@ func accessTable() []access {
 	csv := "name,kind,ips\nimported,server,10.9.9.9\n"
 	return []access{
 		{"GET /api/v1/openapi.json", fixed("GET", "/api/v1/openapi.json", nil),
-			map[string]int{asAdmin: 200, asAgent: 200, asAuditor: 200, asRequester: 200, asAnonymous: 200}},
-		{"GET /api/v1/me", fixed("GET", "/api/v1/me", nil), merge(staffRead(200), map[string]int{asRequester: 200})},
-		{"GET /api/v1/cis", fixed("GET", "/api/v1/cis", nil), merge(staffRead(200), map[string]int{asRequester: 200})},
+			merge(everyone(200), roles(200, asAnonymous, asReadToken, asMetricsToken))},
+		{"GET /api/v1/me", fixed("GET", "/api/v1/me", nil), everyone(200)},
+		{"GET /api/v1/cis", fixed("GET", "/api/v1/cis", nil), everyone(200)},
 		{"POST /api/v1/cis", func(e *env, f fixture, role string) req {
 			return req{method: "POST", path: "/api/v1/cis", body: map[string]any{"name": "new-" + role, "kind": "server"}}
 		}, writers(201)},
@@ -66,7 +80,7 @@ func accessTable() []access {
 		// A requester asking for someone else's CI learns nothing: 404.
 		{"GET /api/v1/cis/{key}", func(e *env, f fixture, role string) req {
 			return req{method: "GET", path: "/api/v1/cis/" + f.db.Key}
-		}, merge(staffRead(200), map[string]int{asRequester: 404})},
+		}, merge(staffRead(200), roles(404, asRequester, vt.Other))},
 		{"PATCH /api/v1/cis/{key}", func(e *env, f fixture, role string) req {
 			return req{method: "PATCH", path: "/api/v1/cis/" + e.newCI(role).Key, body: map[string]any{"description": "changed"}}
 		}, writers(200)},
@@ -75,10 +89,10 @@ func accessTable() []access {
 		}, writers(204)},
 		{"GET /api/v1/cis/{key}/relations", func(e *env, f fixture, role string) req {
 			return req{method: "GET", path: "/api/v1/cis/" + f.app.Key + "/relations"}
-		}, merge(staffRead(200), map[string]int{asRequester: 404})},
+		}, merge(staffRead(200), roles(404, asRequester, vt.Other))},
 		{"GET /api/v1/cis/{key}/impact", func(e *env, f fixture, role string) req {
 			return req{method: "GET", path: "/api/v1/cis/" + f.db.Key + "/impact"}
-		}, merge(staffRead(200), map[string]int{asRequester: 404})},
+		}, merge(staffRead(200), roles(404, asRequester, vt.Other))},
 		{"POST /api/v1/relations", func(e *env, f fixture, role string) req {
 			return req{method: "POST", path: "/api/v1/relations", body: map[string]any{"source": e.newCI(role).Key, "type": "runs_on", "target": f.db.Key}}
 		}, writers(201)},
@@ -94,11 +108,11 @@ func accessTable() []access {
 		{"GET /api/v1/imports/{key}", func(e *env, f fixture, role string) req {
 			return req{method: "GET", path: "/api/v1/imports/" + e.anImport()}
 		}, staffRead(200)},
-		{"GET /api/v1/users", fixed("GET", "/api/v1/users", nil), merge(staffRead(200), map[string]int{asRequester: 200})},
+		{"GET /api/v1/users", fixed("GET", "/api/v1/users", nil), everyone(200)},
 		{"POST /api/v1/users", func(e *env, f fixture, role string) req {
 			return req{method: "POST", path: "/api/v1/users", body: map[string]any{"username": "new-" + role, "password": testPassword, "roles": []string{"agent"}}}
 		}, map[string]int{asAdmin: 201}},
-		{"GET /api/v1/users/{username}", fixed("GET", "/api/v1/users/other", nil), merge(staffRead(200), map[string]int{asRequester: 404})},
+		{"GET /api/v1/users/{username}", fixed("GET", "/api/v1/users/other", nil), merge(staffRead(200), roles(404, asRequester), roles(200, vt.Other))},
 		{"PATCH /api/v1/users/{username}", fixed("PATCH", "/api/v1/users/other", map[string]any{"display_name": "Changed"}), map[string]int{asAdmin: 200}},
 		{"POST /api/v1/users/{username}/password-reset", fixed("POST", "/api/v1/users/other/password-reset", nil), map[string]int{asAdmin: 200}},
 		{"DELETE /api/v1/users/{username}", func(e *env, f fixture, role string) req {
@@ -108,14 +122,14 @@ func accessTable() []access {
 			}
 			return req{method: "DELETE", path: "/api/v1/users/" + name}
 		}, map[string]int{asAdmin: 204}},
-		{"GET /api/v1/teams", fixed("GET", "/api/v1/teams", nil), merge(staffRead(200), map[string]int{asRequester: 200})},
+		{"GET /api/v1/teams", fixed("GET", "/api/v1/teams", nil), everyone(200)},
 		{"POST /api/v1/teams", func(e *env, f fixture, role string) req {
 			return req{method: "POST", path: "/api/v1/teams", body: map[string]any{"name": "team-" + role}}
 		}, map[string]int{asAdmin: 201}},
 		// The fixture team has no requester in it: hidden from requesters.
 		{"GET /api/v1/teams/{name}", func(e *env, f fixture, role string) req {
 			return req{method: "GET", path: "/api/v1/teams/" + e.aTeam("SOC")}
-		}, merge(staffRead(200), map[string]int{asRequester: 404})},
+		}, merge(staffRead(200), roles(404, asRequester, vt.Other))},
 		{"PATCH /api/v1/teams/{name}", func(e *env, f fixture, role string) req {
 			return req{method: "PATCH", path: "/api/v1/teams/" + e.aTeam("SOC"), body: map[string]any{"description": "changed"}}
 		}, map[string]int{asAdmin: 200}},
@@ -125,11 +139,11 @@ func accessTable() []access {
 		// Tokens are self-service: everyone signed in may list, issue and
 		// revoke their own (an auditor needs a token to use the API);
 		// other users' tokens need token:manage (admins).
-		{"GET /api/v1/tokens", fixed("GET", "/api/v1/tokens", nil), merge(staffRead(200), map[string]int{asRequester: 200})},
-		{"POST /api/v1/tokens", fixed("POST", "/api/v1/tokens", map[string]any{"name": "mine"}), merge(staffRead(201), map[string]int{asRequester: 201})},
+		{"GET /api/v1/tokens", fixed("GET", "/api/v1/tokens", nil), everyone(200)},
+		{"POST /api/v1/tokens", fixed("POST", "/api/v1/tokens", map[string]any{"name": "mine"}), everyone(201)},
 		{"DELETE /api/v1/tokens/{id}", func(e *env, f fixture, role string) req {
 			return req{method: "DELETE", path: "/api/v1/tokens/" + e.aToken(role)}
-		}, merge(staffRead(204), map[string]int{asRequester: 204})},
+		}, everyone(204)},
 		{"GET /api/v1/audit", fixed("GET", "/api/v1/audit", nil), map[string]int{asAdmin: 200, asAuditor: 200}},
 		{"GET /api/v1/audit/verify", fixed("GET", "/api/v1/audit/verify", nil), map[string]int{asAdmin: 200, asAuditor: 200}},
 		{"GET /api/v1/jobs", fixed("GET", "/api/v1/jobs?status=dead", nil), map[string]int{asAdmin: 200}},
@@ -157,12 +171,12 @@ func (e *env) aTeam(name string) string {
 	return name
 }
 
-// aToken issues a token to the role's user (admin's for anonymous) and
-// returns its id.
+// aToken issues a token to the role's user (admin's for anonymous and the
+// scoped tokens) and returns its id.
 func (e *env) aToken(role string) string {
 	user := role
-	if role == asAnonymous {
-		user = "admin"
+	if _, scoped := scopedTokens[role]; scoped || role == asAnonymous {
+		user = asAdmin
 	}
 	_, tok, err := e.auth.CreateToken(e.ctx, auth.System, user, "to-revoke", nil)
 	if err != nil {
@@ -185,6 +199,10 @@ func TestAuthorisationMatrix(t *testing.T) {
 			t.Errorf("route %s has no authorisation case", rt.pattern())
 		}
 	}
+	writes := map[string]bool{}
+	for _, rt := range testRoutes() {
+		writes[rt.pattern()] = rt.write
+	}
 	eachEnv(t, func(t *testing.T, e *env) {
 		f := e.fixture()
 		for _, a := range table {
@@ -194,6 +212,10 @@ func TestAuthorisationMatrix(t *testing.T) {
 				case ok:
 				case role == asAnonymous:
 					want = 401
+				case role == asReadToken && !writes[a.pattern]:
+					if want, ok = a.allow[asAdmin]; !ok {
+						want = 403
+					}
 				default:
 					want = 403
 				}
@@ -298,6 +320,9 @@ func TestDocumentedAccessMatchesMatrix(t *testing.T) {
 			continue // TestAuthorisationMatrix reports it
 		}
 		for _, role := range allRoles {
+			if _, scoped := scopedTokens[role]; scoped {
+				continue // token scopes are not role permissions
+			}
 			_, allowed := a.allow[role]
 			var documented bool
 			switch {
@@ -308,7 +333,7 @@ func TestDocumentedAccessMatchesMatrix(t *testing.T) {
 			case rt.doc.perm == "":
 				documented = true
 			default:
-				documented = slices.Contains(rt.doc.perm.Roles(), auth.Role(role))
+				documented = slices.Contains(rt.doc.perm.Roles(), vt.RoleOf(role))
 			}
 			if allowed != documented {
 				t.Errorf("%s as %s: the document says allowed=%v (%s), the matrix allowed=%v", rt.pattern(), role, documented, rt.who(), allowed)
@@ -351,4 +376,14 @@ func TestRouteTableNeedsDocumentation(t *testing.T) {
 		}()
 		checkTable([]route{good, good})
 	})
+}
+
+// Every route that is not a GET changes state and must say so, or a
+// read-only token could call it.
+func TestWritesAreMarked(t *testing.T) {
+	for _, rt := range testRoutes() {
+		if rt.method != "GET" && !rt.write {
+			t.Errorf("%s is not marked write", rt.pattern())
+		}
+	}
 }

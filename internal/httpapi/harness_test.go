@@ -20,18 +20,34 @@ import (
 	"github.com/rampart-itsm/rampart/internal/services"
 	"github.com/rampart-itsm/rampart/internal/store"
 	"github.com/rampart-itsm/rampart/internal/storetest"
+	vt "github.com/rampart-itsm/rampart/internal/storetest/visibilitytest"
 )
 
-// Roles the scenario tests act as; "anonymous" sends no credentials.
+// Who the scenario tests act as: one user per role, named after it (and
+// "other", a second requester); "anonymous" sends no credentials;
+// "read-token" and "metrics-token" are the admin with a token limited to
+// reading and to /metrics.
 const (
-	asAdmin     = "admin"
-	asAgent     = "agent"
-	asAuditor   = "auditor"
-	asRequester = "requester"
-	asAnonymous = "anonymous"
+	asAdmin         = "admin"
+	asAgent         = "agent"
+	asAnalyst       = "security_analyst"
+	asChangeManager = "change_manager"
+	asApprover      = "approver"
+	asAuditor       = "auditor"
+	asRequester     = "requester"
+	asAnonymous     = "anonymous"
+	asReadToken     = "read-token"
+	asMetricsToken  = "metrics-token"
 )
 
-var allRoles = []string{asAdmin, asAgent, asAuditor, asRequester, asAnonymous}
+// roleUsers are the users newEnv creates: one per role, and "other".
+var roleUsers = vt.Names()
+
+// allRoles is everyone the authorisation matrix sends every route as.
+var allRoles = append(vt.Names(), asAnonymous, asReadToken, asMetricsToken)
+
+// scopedTokens are the pseudo-roles that are the admin with a limited token.
+var scopedTokens = map[string]auth.TokenScope{asReadToken: auth.ScopeRead, asMetricsToken: auth.ScopeMetrics}
 
 // env is a running API on a real database with one user per role.
 type env struct {
@@ -51,28 +67,32 @@ type env struct {
 // testPassword satisfies the password policy.
 const testPassword = "correct horse battery"
 
-// newEnv builds the services and handler on db and creates the users
-// admin, agent, auditor, requester (and other, a second requester).
+// newEnv builds the services and handler on db and creates one user per
+// role (and other, a second requester), each with a token, and the admin's
+// scoped tokens.
 func newEnv(t *testing.T, db *store.DB, clk *clock.Fake) *env {
 	t.Helper()
 	e := &env{t: t, db: db, clk: clk, ctx: context.Background(), tokens: map[string]string{}, registry: prometheus.NewRegistry()}
 	svc := services.New(db, clk)
 	e.cmdb, e.auth, e.audit, e.jobs = svc.CMDB, svc.Auth, svc.Audit, svc.Jobs
 	e.h = New(Deps{Services: svc, Registry: e.registry, Clock: clk})
-	for _, u := range []struct {
-		name string
-		role auth.Role
-	}{{"admin", auth.RoleAdmin}, {"agent", auth.RoleAgent}, {"auditor", auth.RoleAuditor},
-		{"requester", auth.RoleRequester}, {"other", auth.RoleRequester}} {
-		if _, err := e.auth.CreateUser(e.ctx, auth.System, auth.NewUser{Username: u.name, DisplayName: strings.ToUpper(u.name[:1]) + u.name[1:],
-			Password: testPassword, Roles: []auth.Role{u.role}}); err != nil {
-			t.Fatalf("create user %s: %v", u.name, err)
+	for _, name := range roleUsers {
+		if _, err := e.auth.CreateUser(e.ctx, auth.System, auth.NewUser{Username: name, DisplayName: strings.ToUpper(name[:1]) + name[1:],
+			Password: testPassword, Roles: []auth.Role{vt.RoleOf(name)}}); err != nil {
+			t.Fatalf("create user %s: %v", name, err)
 		}
-		tok, _, err := e.auth.CreateToken(e.ctx, auth.System, u.name, "tests", nil)
+		tok, _, err := e.auth.CreateToken(e.ctx, auth.System, name, "tests", nil)
 		if err != nil {
-			t.Fatalf("token for %s: %v", u.name, err)
+			t.Fatalf("token for %s: %v", name, err)
 		}
-		e.tokens[u.name] = tok
+		e.tokens[name] = tok
+	}
+	for as, scope := range scopedTokens {
+		tok, _, err := e.auth.CreateToken(e.ctx, auth.System, asAdmin, as, nil, scope)
+		if err != nil {
+			t.Fatalf("%s: %v", as, err)
+		}
+		e.tokens[as] = tok
 	}
 	return e
 }

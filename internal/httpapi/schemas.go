@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/cmdb"
 )
 
@@ -269,17 +270,18 @@ func schemas() obj {
 			"members":     array("the whole new member list, by username", str("username")),
 		}),
 		"TeamList": listOfSchema("every team the caller may see, by name", "Team"),
-		"Token":    object("an API token, without its secret", []string{"id", "name", "username", "created_at"}, tokenProps()),
+		"Token":    object("an API token, without its secret", []string{"id", "name", "username", "scopes", "created_at"}, tokenProps()),
 		"PasswordReset": object("a user's new one-time password, shown this once", []string{"username", "password", "must_change_password"}, obj{
 			"username": str("the user whose password was reset"), "password": str("the one-time password to hand to the user"),
 			"must_change_password": boolean("always true: the user chooses a new password at next sign-in"),
 		}),
-		"NewToken": object("a new API token; the secret is shown this once", []string{"id", "name", "username", "created_at", "token"},
+		"NewToken": object("a new API token; the secret is shown this once", []string{"id", "name", "username", "scopes", "created_at", "token"},
 			with(tokenProps(), obj{"token": str("the secret, shown only in this answer: send as Authorization: Bearer TOKEN")})),
 		"TokenInput": object("a token to issue", []string{"name"}, obj{
 			"name":       str("what the token is for, e.g. \"nightly nmap import\", up to 100 characters"),
 			"user":       str("username the token acts as; default yourself (another user needs token:manage)"),
 			"expires_at": timestamp("when the token stops working; must be in the future. Absent: no expiry"),
+			"scopes":     array(descScopes+" Absent or empty: full", enum("a scope", scopeNames())),
 		}),
 		"TokenList": listOfSchema("one user's API tokens, newest first, revoked and expired included", "Token"),
 		"AuditEntry": object("one hash-chained audit entry", []string{"seq", "at", "actor", "action", "record_kind", "record_key", "prev_hash", "hash"}, obj{
@@ -323,11 +325,24 @@ func schemas() obj {
 	}
 }
 
+// descScopes says what token scopes mean.
+const descScopes = "what the token may be used for, within its user's roles: full (everything), read (reading only: " +
+	"every write is refused with 403), metrics (GET /metrics only, for a Prometheus scraper)."
+
+func scopeNames() []string {
+	out := make([]string, len(auth.TokenScopes))
+	for i, s := range auth.TokenScopes {
+		out[i] = string(s)
+	}
+	return out
+}
+
 func tokenProps() obj {
 	return obj{
 		"id":           integer("token id, for DELETE /api/v1/tokens/{id}"),
 		"name":         str("what the token is for"),
 		"username":     str("the user it acts as, with that user's roles"),
+		"scopes":       array(descScopes, enum("a scope", scopeNames())),
 		"created_at":   timestamp("when it was issued (UTC)"),
 		"expires_at":   timestamp("when it stops working; absent: never"),
 		"last_used_at": timestamp("last request made with it, recorded at most once a minute; absent: never used"),

@@ -29,6 +29,8 @@ type tokenInput struct {
 	Name      string     `json:"name"`
 	User      string     `json:"user"` // default: the caller
 	ExpiresAt *time.Time `json:"expires_at"`
+	// Scopes limit the token (auth.TokenScope); none means full.
+	Scopes []auth.TokenScope `json:"scopes"`
 }
 
 // newToken is the answer to POST /api/v1/tokens: the token record plus the
@@ -48,7 +50,7 @@ func (a *api) createToken(w http.ResponseWriter, r *http.Request) error {
 	if in.User == "" {
 		in.User = p.Username
 	}
-	secret, t, err := a.d.Auth.CreateToken(r.Context(), p, in.User, in.Name, in.ExpiresAt)
+	secret, t, err := a.d.Auth.CreateToken(r.Context(), p, in.User, in.Name, in.ExpiresAt, in.Scopes...)
 	if err != nil {
 		return err
 	}

@@ -102,3 +102,26 @@ func ClearSessionCookie(w http.ResponseWriter, secure bool) {
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
 }
+
+// RequireScope refuses, with 403, a call that the token scopes of the
+// caller's credential do not allow (see auth.TokenScope): a read-only
+// token that tries to write, a metrics token anywhere but /metrics.
+func RequireScope(p auth.Principal, need auth.TokenScope) error {
+	if p.Allows(need) {
+		return nil
+	}
+	names := make([]string, len(p.Scopes))
+	for i, s := range p.Scopes {
+		names[i] = string(s)
+	}
+	return errs.E(errs.Forbidden, "this API token is limited to %s and cannot be used here (needs %s)", strings.Join(names, ", "), need)
+}
+
+// ScopeFor is the token scope a request needs by its method: reading for
+// GET, HEAD and OPTIONS, full for anything that may change state.
+func ScopeFor(method string) auth.TokenScope {
+	if Safe(method) {
+		return auth.ScopeRead
+	}
+	return auth.ScopeFull
+}

@@ -111,6 +111,10 @@ func (s *server) page(h handlerFunc) http.Handler {
 			return
 		}
 		rq := &request{P: id.Principal, Session: id.Session, SessionID: id.SessionID}
+		if err := httpauth.RequireScope(rq.P, httpauth.ScopeFor(r.Method)); err != nil {
+			s.renderError(w, r, rq, err)
+			return
+		}
 		if id.Session != nil {
 			// The server slides the session's expiry on use; the cookie
 			// must follow, or an active user is signed out at the first

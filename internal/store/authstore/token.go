@@ -3,21 +3,27 @@ package authstore
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/store"
 )
 
-const authTokenSelect = `SELECT api_tokens.id, api_tokens.user_id, api_tokens.name, users.username, api_tokens.created_at,
-	api_tokens.expires_at, api_tokens.last_used_at, api_tokens.revoked_at
+const authTokenSelect = `SELECT api_tokens.id, api_tokens.user_id, api_tokens.name, users.username, api_tokens.scopes,
+	api_tokens.created_at, api_tokens.expires_at, api_tokens.last_used_at, api_tokens.revoked_at
 	FROM api_tokens JOIN users ON users.id = api_tokens.user_id`
 
-// InsertToken stores the hash of a new token.
-func (s *authStore) InsertToken(ctx context.Context, userID int64, name, hash string, expiresAt *time.Time) (auth.StoredToken, error) {
+// InsertToken stores the hash and scopes of a new token; scopes are kept
+// as one space-separated column, read back whole with the token.
+func (s *authStore) InsertToken(ctx context.Context, userID int64, name, hash string, expiresAt *time.Time, scopes []auth.TokenScope) (auth.StoredToken, error) {
 	var id int64
-	err := s.tx.QueryRow(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		userID, name, hash, store.At(s.tx.Now()), store.AtPtr(expiresAt)).Scan(&id)
+	names := make([]string, len(scopes))
+	for i, sc := range scopes {
+		names[i] = string(sc)
+	}
+	err := s.tx.QueryRow(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, scopes, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		userID, name, hash, strings.Join(names, " "), store.At(s.tx.Now()), store.AtPtr(expiresAt)).Scan(&id)
 	if err != nil {
 		return auth.StoredToken{}, store.MapError(fmt.Errorf("insert token: %w", err))
 	}
@@ -82,10 +88,15 @@ func (s *authStore) findOneToken(ctx context.Context, where string, arg any) (au
 
 func scanAuthToken(sc store.Scanner) (auth.StoredToken, error) {
 	var t auth.StoredToken
-	err := sc.Scan(&t.ID, &t.UserID, &t.Name, &t.Username, store.ScanTime(&t.CreatedAt),
+	var scopes string
+	err := sc.Scan(&t.ID, &t.UserID, &t.Name, &t.Username, &scopes, store.ScanTime(&t.CreatedAt),
 		store.ScanTimePtr(&t.ExpiresAt), store.ScanTimePtr(&t.LastUsedAt), store.ScanTimePtr(&t.RevokedAt))
 	if err != nil {
 		return auth.StoredToken{}, store.MapError(err)
+	}
+	t.Scopes = []auth.TokenScope{}
+	for _, sc := range strings.Fields(scopes) {
+		t.Scopes = append(t.Scopes, auth.TokenScope(sc))
 	}
 	return t, nil
 }
