@@ -125,14 +125,14 @@ func (a *api) table() []route {
 				desc: "CIs matching every filter given, ordered by name then key, one page at a time: pass next_cursor " +
 					"back as cursor until it is absent. total counts the matches in all pages. Requesters see and count " +
 					"only the CIs they own. For incremental sync, page through updated_since=<time of your last sync>."}},
-		{method: post, path: "/api/v1/cis", h: a.createC, write: trueI, write: true,
+		{method: post, path: "/api/v1/cis", h: a.createCI, write: true,
 			doc: op{id: "createCI", tag: "cmdb", summary: "Create a configuration item", body: "CIInput", status: created, resp: "CI", etag: true, perm: auth.CIWrite,
 				desc: "Creates one CI and answers with it, its new key (CI-n) in Location and its version in ETag. " +
 					"Absent fields get the defaults: business_criticality 3, data_classification internal, lifecycle_status " +
 					"operational. owner must name an existing user and support_group an existing team; an identifier that " +
 					"already belongs to another CI is refused (409) naming that CI. The creation is written to the audit log. " +
 					"To add assets that may already exist, use POST /api/v1/cis/bulk, which matches them by identifier."}},
-		{method: post, path: "/api/v1/cis/bulk", h: a.bulkCI, write: trues, write: true, upload: true,
+		{method: post, path: "/api/v1/cis/bulk", h: a.bulkCIs, write: true, upload: true,
 			doc: op{id: "bulkCIs", tag: "cmdb", summary: "Create or update many CIs with import reconciliation (a JSON array in the JSON import format)", body: "CIBulk", query: strictParams, status: created, resp: "ImportReport", perm: auth.ImportRun,
 				desc: "Reconciles each element (the JSON import format, docs/import-formats.md) with the CMDB by its " +
 					"identifiers: no match creates a CI, one match updates it (identifiers and tags are added, attributes " +
@@ -143,13 +143,13 @@ func (a *api) table() []route {
 			doc: op{id: "getCI", tag: "cmdb", summary: "One configuration item", resp: "CI", etag: true, perm: auth.CIRead,
 				desc: "The CI with this key (any case: ci-314 finds CI-314); ETag carries its version for a later PATCH. " +
 					"A CI the caller may not see answers 404, exactly like one that does not exist."}},
-		{method: patch, path: "/api/v1/cis/{key}", h: a.patchC, write: trueI, write: true,
+		{method: patch, path: "/api/v1/cis/{key}", h: a.patchCI, write: true,
 			doc: op{id: "updateCI", tag: "cmdb", summary: "Change some fields of a CI (absent or null fields stay as they are)", body: "CIPatch", resp: "CI", ifMatch: true, etag: true, perm: auth.CIWrite,
 				desc: "Merge-style update: a field given replaces the stored value (tags, identifiers and attributes as a " +
 					"whole), an absent or null field keeps it. Send the version you read, as If-Match or in the body, and " +
 					"the update is refused when someone changed the CI since, instead of overwriting their change. " +
 					"Answers with the updated CI; the audit log records the fields that changed."}},
-		{method: del, path: "/api/v1/cis/{key}", h: a.deleteC, write: trueI, write: true,
+		{method: del, path: "/api/v1/cis/{key}", h: a.deleteCI, write: true,
 			doc: op{id: "deleteCI", tag: "cmdb", summary: "Delete a CI and its relationships", status: gone, perm: auth.CIWrite,
 				desc: "Deletes the CI with its identifiers and every relationship to or from it, in one transaction. " +
 					"The audit log keeps the CI's last state and one entry per removed relationship."}},
@@ -163,17 +163,17 @@ func (a *api) table() []route {
 					"needs it, directly or through others: what is affected if it fails. upstream finds what it runs on, " +
 					"depends on or is hosted on. The walk passes only through CIs the caller may see and stops at depth " +
 					"hops or 10,000 CIs, setting truncated when more were reachable."}},
-		{method: post, path: "/api/v1/relations", h: a.createRelatio, write: truen, write: true,
+		{method: post, path: "/api/v1/relations", h: a.createRelation, write: true,
 			doc: op{id: "createRelation", tag: "cmdb", summary: "Add a relationship between two CIs", body: "RelationInput", status: created, resp: "Relation", perm: auth.CIWrite,
 				desc: "Adds \"source type target\", read as \"the source needs the target\" (web-01 runs_on vm-host-3), so " +
 					"impact flows from target to source. Both CIs must exist and be visible to the caller (422 naming " +
 					"the field otherwise); a CI related to itself is refused, and the same typed relationship twice is 409."}},
-		{method: del, path: "/api/v1/relations/{id}", h: a.deleteRelatio, write: truen, write: true,
+		{method: del, path: "/api/v1/relations/{id}", h: a.deleteRelation, write: true,
 			doc: op{id: "deleteRelation", tag: "cmdb", summary: "Remove a relationship", status: gone, perm: auth.CIWrite,
 				desc: "Removes one relationship by the id listed in GET /api/v1/cis/{key}/relations. Both CIs stay; " +
 					"the audit log records the removal."}},
 
-		{method: post, path: "/api/v1/imports/{format}", h: a.runImpor, write: truet, write: true, upload: true,
+		{method: post, path: "/api/v1/imports/{format}", h: a.runImport, write: true, upload: true,
 			doc: op{id: "runImport", tag: "imports", summary: "Import a discovery file (nmap XML, CSV or JSON), raw body or multipart field \"file\"", body: "Upload", query: importParams, status: created, resp: "ImportReport", perm: auth.ImportRun,
 				desc: "Send the file (up to 64 MiB) as the raw body, or as the field \"file\" of a multipart form. It is " +
 					"read completely first: a file that cannot be read (malformed or truncated, XML with entities, an " +
@@ -193,7 +193,7 @@ func (a *api) table() []route {
 			doc: op{id: "listUsers", tag: "users", summary: "List users (requesters see only themselves)", query: userFilterParams, resp: "UserPage", perm: auth.UserRead,
 				desc: "Users matching every filter given, ordered by username, paged by cursor with a total. " +
 					"Staff see the whole directory so they can assign work; requesters see and count only themselves."}},
-		{method: post, path: "/api/v1/users", h: a.createUse, write: truer, write: true,
+		{method: post, path: "/api/v1/users", h: a.createUser, write: true,
 			doc: op{id: "createUser", tag: "users", summary: "Create a user", body: "UserInput", status: created, resp: "User", perm: auth.UserManage,
 				desc: "Creates an account with at least one role and a password (at least 12 characters, not the " +
 					"username). The username is stored lower-case; a taken one is 409, unknown teams are 422. " +
@@ -201,7 +201,7 @@ func (a *api) table() []route {
 		{method: get, path: "/api/v1/users/{username}", h: a.getUser,
 			doc: op{id: "getUser", tag: "users", summary: "One user", resp: "User", perm: auth.UserRead,
 				desc: "The user with this username. Requesters get 404 for anyone but themselves."}},
-		{method: patch, path: "/api/v1/users/{username}", h: a.patchUse, write: truer, write: true,
+		{method: patch, path: "/api/v1/users/{username}", h: a.patchUser, write: true,
 			doc: op{id: "updateUser", tag: "users", summary: "Change a user", body: "UserPatch", resp: "User", perm: auth.UserManage,
 				desc: "A field given replaces the stored value (roles and teams as whole lists); absent or null keeps it. " +
 					"A password set here is a reset: the user must change it at next sign-in and their sessions end. " +
@@ -223,18 +223,18 @@ func (a *api) table() []route {
 			doc: op{id: "listTeams", tag: "users", summary: "List teams", resp: "TeamList", perm: auth.UserRead,
 				desc: "Every team with its members, ordered by name (not paged). Requesters see only the teams they " +
 					"belong to, and of the members only themselves."}},
-		{method: post, path: "/api/v1/teams", h: a.createTea, write: truem, write: true,
+		{method: post, path: "/api/v1/teams", h: a.createTeam, write: true,
 			doc: op{id: "createTeam", tag: "users", summary: "Create a team", body: "TeamInput", status: created, resp: "Team", perm: auth.UserManage,
 				desc: "Creates an assignment group; CIs name it as their support_group. Members are usernames that must " +
 					"exist. A taken name is 409."}},
 		{method: get, path: "/api/v1/teams/{name}", h: a.getTeam,
 			doc: op{id: "getTeam", tag: "users", summary: "One team", resp: "Team", perm: auth.UserRead,
 				desc: "The team with this name and its members. A team the caller may not see answers 404."}},
-		{method: patch, path: "/api/v1/teams/{name}", h: a.patchTea, write: truem, write: true,
+		{method: patch, path: "/api/v1/teams/{name}", h: a.patchTeam, write: true,
 			doc: op{id: "updateTeam", tag: "users", summary: "Change a team", body: "TeamPatch", resp: "Team", perm: auth.UserManage,
 				desc: "A field given replaces the stored value (members as a whole list); absent or null keeps it. " +
 					"The name cannot change."}},
-		{method: del, path: "/api/v1/teams/{name}", h: a.deleteTea, write: truem, write: true,
+		{method: del, path: "/api/v1/teams/{name}", h: a.deleteTeam, write: true,
 			doc: op{id: "deleteTeam", tag: "users", summary: "Delete a team", status: gone, perm: auth.UserManage,
 				desc: "Deletes the team; CIs it supported keep no support group. Users stay."}},
 
@@ -242,12 +242,12 @@ func (a *api) table() []route {
 			doc: op{id: "listTokens", tag: "tokens", summary: "API tokens: your own, or ?user= for an admin", query: []param{{name: "user", typ: "string", desc: "username whose tokens to list; another user's need token:manage (admin). Default: yours"}}, resp: "TokenList",
 				desc: "Tokens newest first, revoked and expired ones included, without their secrets. Your own; listing " +
 					"another user's needs token:manage (admin)."}},
-		{method: post, path: "/api/v1/tokens", h: a.createToke, write: truen, write: true,
+		{method: post, path: "/api/v1/tokens", h: a.createToken, write: true,
 			doc: op{id: "createToken", tag: "tokens", summary: "Issue an API token; the secret is in this answer only", body: "TokenInput", status: created, resp: "NewToken",
 				desc: "Issues a token for yourself, or with user for someone else (token:manage, admin). The secret in " +
 					"token is shown in this answer only and stored as a hash: keep it. Send it as Authorization: Bearer " +
 					"TOKEN; it acts with the roles of its user. Recorded in the audit log without the secret."}},
-		{method: del, path: "/api/v1/tokens/{id}", h: a.deleteToke, write: truen, write: true,
+		{method: del, path: "/api/v1/tokens/{id}", h: a.deleteToken, write: true,
 			doc: op{id: "revokeToken", tag: "tokens", summary: "Revoke an API token", status: gone,
 				desc: "Revokes the token at once: requests with it answer 401 from then on. Revoking a revoked token " +
 					"does nothing. Your own tokens; anyone's with token:manage (admin)."}},
@@ -270,7 +270,7 @@ func (a *api) table() []route {
 				doc: op{id: "listJobs", tag: "jobs", summary: "Background jobs by status (dead: failed for good)", query: jobParams, resp: "JobList", perm: auth.JobsAdmin,
 					desc: "Jobs of one status, newest first, at most limit of them (no cursor). The default, dead, lists " +
 						"jobs whose every attempt failed: they are never dropped silently and wait here to be retried."}},
-			route{method: post, path: "/api/v1/jobs/{id}/retry", h: a.retryJo, write: trueb, write: true,
+			route{method: post, path: "/api/v1/jobs/{id}/retry", h: a.retryJob, write: true,
 				doc: op{id: "retryJob", tag: "jobs", summary: "Queue a dead job again", resp: "Job", perm: auth.JobsAdmin,
 					desc: "Sends a dead job back to its queue, due now with its attempts reset, and records who did it " +
 						"in the audit log. A job that is not dead is 409."}},
