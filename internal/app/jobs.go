@@ -15,6 +15,7 @@ import (
 const (
 	jobPurgeSessions = "auth.purge_sessions"
 	jobVerifyAudit   = "audit.verify_chain"
+	jobPurgeDeleted  = "cmdb.purge_tombstones"
 )
 
 // registerJobs wires housekeeping jobs and the metrics they feed.
@@ -52,6 +53,14 @@ func (a *App) registerJobs() {
 		a.Logger.Info("audit chain verified", "entries", n, "anchor", fmt.Sprintf("%d:%s", head.Seq, head.Hash))
 		return nil
 	})
+	a.Runner.Handle(jobPurgeDeleted, func(ctx context.Context, _ jobs.Job) error {
+		n, err := a.CMDB.PurgeTombstones(ctx)
+		if err == nil && n > 0 {
+			a.Logger.Info("purged tombstones of deleted CIs", "count", n)
+		}
+		return err
+	})
 	a.Runner.Every(jobPurgeSessions, time.Hour)
+	a.Runner.Every(jobPurgeDeleted, 24*time.Hour)
 	a.Runner.Every(jobVerifyAudit, 24*time.Hour)
 }

@@ -46,6 +46,10 @@ func (s *Service) FindCIs(ctx context.Context, p auth.Principal, f Filter) (Page
 	}
 	var page Page
 	err = s.t.View(ctx, func(tx Tx) error {
+		if f.IncludeDeleted && !f.UpdatedSince.IsZero() && f.UpdatedSince.Before(tx.Now().Add(-TombstoneRetention)) {
+			return errs.Field("updated_since", "deletes are remembered for %d days: synchronise again from the full list (without updated_since)",
+				int(TombstoneRetention.Hours()/24))
+		}
 		var err error
 		page, err = tx.CMDB().FindCIs(ctx, f, auth.VisibilityFor(p, auth.KindCI))
 		return err
@@ -54,6 +58,18 @@ func (s *Service) FindCIs(ctx context.Context, p auth.Principal, f Filter) (Page
 		page.Items = []CI{}
 	}
 	return page, err
+}
+
+// PurgeTombstones forgets CIs deleted longer than TombstoneRetention ago,
+// for the daily housekeeping job; it is system work with no principal.
+func (s *Service) PurgeTombstones(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.t.InTx(ctx, func(tx Tx) error {
+		var err error
+		n, err = tx.CMDB().PurgeTombstones(ctx, tx.Now().Add(-TombstoneRetention))
+		return err
+	})
+	return n, err
 }
 
 // CreateCI validates and stores a new CI and returns it with its key.

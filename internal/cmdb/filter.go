@@ -11,8 +11,11 @@ import (
 
 // Filter selects CIs. Zero fields do not filter.
 type Filter struct {
-	// Query matches a case-insensitive prefix of the name, an exact key
-	// (CI-12), or a prefix of any identifier value (IP, host name, MAC...).
+	// Query is a search: CIs whose name or one of whose identifiers (host
+	// name, FQDN, IP, MAC, serial, cloud id) contains every word of it, in
+	// any case, or whose key it is (CI-12). A query whose words are all
+	// shorter than three characters matches the start of the name or of
+	// an identifier instead.
 	Query           string
 	Kind            Kind
 	Environment     string
@@ -25,15 +28,45 @@ type Filter struct {
 	// UpdatedSince keeps CIs updated at or after this time, for
 	// incremental sync.
 	UpdatedSince time.Time
-	Cursor       string
-	Limit        int
+	// IncludeDeleted adds the tombstones of CIs deleted at or after
+	// UpdatedSince (all kept tombstones when it is zero), in
+	// Page.Deleted, after the last page of CIs. Other filters do not
+	// apply to them: a deleted CI keeps only its key.
+	IncludeDeleted bool
+	// Sort is one of Sorts; "" is "name".
+	Sort   string
+	Cursor string
+	Limit  int
+}
+
+// Sorts are the orders a CI list can take: by name, kind, business
+// criticality, environment or last update, each ascending or, with a
+// leading "-", descending. Ties are broken by name then id (by id alone
+// for name and updated), so every order is total and pages never skip or
+// repeat a CI; a descending order is the ascending one read backwards.
+var Sorts = []string{"name", "-name", "kind", "-kind", "criticality", "-criticality",
+	"environment", "-environment", "updated", "-updated"}
+
+// TombstoneRetention is how long the tombstone of a deleted CI is kept
+// for incremental sync. A client that last synchronised longer ago than
+// this must read the whole list again, since older deletes are forgotten.
+const TombstoneRetention = 90 * 24 * time.Hour
+
+// Tombstone says a CI was deleted, for clients that keep a copy of the
+// CMDB in step through updated_since.
+type Tombstone struct {
+	Key       string    `json:"key"`
+	DeletedAt time.Time `json:"deleted_at"`
 }
 
 // Page is one page of CIs and how many CIs match in all.
 type Page struct {
-	Items      []CI   `json:"items"`
-	Total      int    `json:"total"`
-	NextCursor string `json:"next_cursor,omitempty"`
+	Items []CI `json:"items"`
+	// Deleted holds tombstones when the filter asked for them
+	// (IncludeDeleted); they come after every CI, and Total counts them.
+	Deleted    []Tombstone `json:"deleted,omitempty"`
+	Total      int         `json:"total"`
+	NextCursor string      `json:"next_cursor,omitempty"`
 }
 
 // Update changes a CI; nil fields are left as they are.
@@ -72,6 +105,12 @@ func normalizeFilter(f Filter) (Filter, error) {
 	}
 	if f.LifecycleStatus != "" && !slices.Contains(LifecycleStatuses, f.LifecycleStatus) {
 		fe.Add("lifecycle_status", "must be one of %s", strings.Join(LifecycleStatuses, ", "))
+	}
+	f.Sort = strings.TrimSpace(f.Sort)
+	if f.Sort == "" {
+		f.Sort = "name"
+	} else if !slices.Contains(Sorts, f.Sort) {
+		fe.Add("sort", "must be one of %s", strings.Join(Sorts, ", "))
 	}
 	if f.MinCriticality < 0 || f.MinCriticality > 5 {
 		fe.Add("min_criticality", "must be between 1 and 5")

@@ -2,6 +2,7 @@ package cmdb
 
 import (
 	"context"
+	"time"
 
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/uow"
@@ -38,9 +39,11 @@ type Store interface {
 	// are left out), whoever may see them: reconciliation must match
 	// every CI an identifier names, or it would create duplicates.
 	FindCIsByIDUnscoped(ctx context.Context, ids []int64) (map[int64]*CI, error)
-	// FindCIs returns one page of visible CIs matching f, ordered by lower
-	// case name then id, and the number of visible CIs matching f. f is
-	// already validated and its Limit clamped.
+	// FindCIs returns one page of visible CIs matching f in the order
+	// f.Sort names, and the number of visible CIs matching f; with
+	// f.IncludeDeleted, the visible tombstones (by the owner the CI had)
+	// follow the last CI and count in the total. f is already validated,
+	// its Sort set and its Limit clamped.
 	FindCIs(ctx context.Context, f Filter, v auth.Visibility) (Page, error)
 	// InsertCIs inserts new CIs (Key, timestamps and Version set by the
 	// caller) with their identifiers and tags, and sets each ID. Conflict
@@ -51,8 +54,12 @@ type Store interface {
 	// line with After. Conflict when the row changed meanwhile or an
 	// identifier belongs to another CI.
 	UpdateCIs(ctx context.Context, changes []CIChange) error
-	// DeleteCI deletes a CI; its identifiers, tags and relations go with it.
+	// DeleteCI deletes a CI; its identifiers, tags and relations go with
+	// it, and it leaves a tombstone (its key, owner and the unit's time).
 	DeleteCI(ctx context.Context, id int64) error
+	// PurgeTombstones deletes the tombstones of CIs deleted before t and
+	// says how many.
+	PurgeTombstones(ctx context.Context, before time.Time) (int64, error)
 
 	// UserIDs and TeamIDs resolve usernames and team names visible to v
 	// (a user or team visibility) to ids; unknown or hidden names are

@@ -11,7 +11,10 @@ import (
 )
 
 var ciFilterParams = append([]param{
-	{name: "q", typ: "string", desc: "search: the start of the name (any case), an exact key such as CI-314, or the start of an identifier (IP, host name, FQDN, MAC, serial, cloud id)"},
+	{name: "q", typ: "string", desc: "search: CIs whose name or one of whose identifiers (host name, FQDN, IP, MAC, serial, " +
+		"cloud id) contains every word of q, in any case (banking finds Online Banking and core-banking-db; sw-01 finds " +
+		"core-sw-01), or whose key q is (CI-314). Words of one or two characters alone (db, 10) match the start of the " +
+		"name or of an identifier instead"},
 	{name: "kind", typ: "string", enum: kindNames(), desc: "only CIs of this kind"},
 	{name: "environment", typ: "string", desc: "only CIs in this environment, any case, e.g. production"},
 	{name: "owner", typ: "string", desc: "only CIs owned by this username (exact)"},
@@ -21,6 +24,11 @@ var ciFilterParams = append([]param{
 	{name: "min_criticality", typ: "integer", desc: "only CIs with business criticality at least this, 1 to 5"},
 	{name: "internet_exposed", typ: "boolean", desc: "true: only internet-exposed CIs; false: only internal ones"},
 	{name: "updated_since", typ: "string", format: "date-time", desc: "only CIs changed at or after this RFC 3339 time, for incremental sync"},
+	{name: "include_deleted", typ: "boolean", desc: "true: after the last CI, also list the tombstones {key, deleted_at} of CIs " +
+		"deleted at or after updated_since (the other filters do not apply to them; requesters get those of CIs they owned). " +
+		"Deletes are remembered for 90 days: an older updated_since is refused, and the client reads the full list again"},
+	{name: "sort", typ: "string", enum: cmdb.Sorts, desc: "order: name (default), kind, criticality, environment or updated, " +
+		"ascending; with a leading - descending (-updated: most recently changed first). Ties go by name, then key"},
 }, pageParams...)
 
 func kindNames() []string {
@@ -46,8 +54,12 @@ func (a *api) listCIs(w http.ResponseWriter, r *http.Request) error {
 		MinCriticality:  q.integer("min_criticality", 0, 1, 5),
 		InternetExposed: q.boolean("internet_exposed"),
 		UpdatedSince:    q.time("updated_since"),
+		Sort:            q.oneOf("sort", cmdb.Sorts...),
 		Cursor:          pg.Cursor,
 		Limit:           pg.Limit,
+	}
+	if del := q.boolean("include_deleted"); del != nil {
+		f.IncludeDeleted = *del
 	}
 	if err := q.err(); err != nil {
 		return err
@@ -56,10 +68,20 @@ func (a *api) listCIs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if page.Items == nil {
-		page.Items = []cmdb.CI{}
+	// Tombstones share items with the CIs, after them, so a sync client
+	// pages through one list.
+	items := make([]any, 0, len(page.Items)+len(page.Deleted))
+	for i := range page.Items {
+		items = append(items, &page.Items[i])
 	}
-	writeJSON(w, http.StatusOK, page)
+	for i := range page.Deleted {
+		items = append(items, &page.Deleted[i])
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Items      []any  `json:"items"`
+		Total      int    `json:"total"`
+		NextCursor string `json:"next_cursor,omitempty"`
+	}{items, page.Total, page.NextCursor})
 	return nil
 }
 

@@ -122,9 +122,11 @@ func (a *api) table() []route {
 
 		{method: get, path: "/api/v1/cis", h: a.listCIs,
 			doc: op{id: "listCIs", tag: "cmdb", summary: "List and search configuration items", query: ciFilterParams, resp: "CIPage", perm: auth.CIRead,
-				desc: "CIs matching every filter given, ordered by name then key, one page at a time: pass next_cursor " +
-					"back as cursor until it is absent. total counts the matches in all pages. Requesters see and count " +
-					"only the CIs they own. For incremental sync, page through updated_since=<time of your last sync>."}},
+				desc: "CIs matching every filter given, in the order sort names (by name unless told), one page at a time: " +
+					"pass next_cursor back as cursor until it is absent. total counts the matches in all pages. q searches " +
+					"names and identifiers for words anywhere in them. Requesters see and count only the CIs they own. For " +
+					"incremental sync, page through updated_since=<time of your last sync>&include_deleted=true: changed " +
+					"CIs, then the tombstones of deleted ones."}},
 		{method: post, path: "/api/v1/cis", h: a.createCI, write: true,
 			doc: op{id: "createCI", tag: "cmdb", summary: "Create a configuration item", body: "CIInput", status: created, resp: "CI", etag: true, perm: auth.CIWrite,
 				desc: "Creates one CI and answers with it, its new key (CI-n) in Location and its version in ETag. " +

@@ -167,7 +167,15 @@ func schemas() obj {
 		"CIInput": object("a new configuration item", []string{"name", "kind"}, ciFields()),
 		"CIPatch": object("fields to change; absent or null fields stay as they are", nil,
 			with(ciFields(), obj{"version": integer("the version you read; the update is refused if the CI changed since")})),
-		"CIPage": pageOf("a page of CIs", "CI", true),
+		"CIPage": object("a page of CIs", []string{"items", "total"}, obj{
+			"items": array("this page's CIs in the list's order; with include_deleted=true, after the last CI, the "+
+				"tombstones of deleted CIs, oldest first", obj{"oneOf": []any{ref("CI"), ref("CITombstone")}}),
+			"total":       integer("how many CIs (and tombstones) match the filters in all pages, not only this one"),
+			"next_cursor": str("opaque; pass as ?cursor= (with the same filters and sort) for the next page. Absent on the last page"),
+		}),
+		"CITombstone": object("a CI that was deleted, for incremental sync: delete your copy of it", []string{"key", "deleted_at"}, obj{
+			"key": str(descCIKey + "; keys are never reused"), "deleted_at": timestamp("when it was deleted"),
+		}),
 		"CIBulk": array("CIs in the JSON import format (docs/import-formats.md), matched to existing CIs by identifiers",
 			freeform("one CI in the JSON import format")),
 		"Relation": object("typed edge, read \"source <type> target\": the source needs the target", []string{"id", "source", "type", "target"}, obj{

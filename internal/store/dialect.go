@@ -47,6 +47,11 @@ type Dialect struct {
 	// batch size, so the driver's per-connection statement cache reuses
 	// its plan, and a batch costs one parameter rather than thousands.
 	IDArray bool
+	// FTS5 says substring search goes through an FTS5 table with the
+	// trigram tokenizer beside the searched table ("<table>_search ...
+	// MATCH"), as on SQLite. Otherwise (PostgreSQL) it is LIKE '%term%' on
+	// the column itself, which a pg_trgm GIN index serves.
+	FTS5 bool
 }
 
 // param returns the text of the n-th (1-based) parameter of a generated
@@ -59,6 +64,6 @@ func (d Dialect) param(n int) string {
 }
 
 var (
-	sqliteDialect   = Dialect{Name: "sqlite", Anonymous: true, OneWriter: true, BulkParams: 512, InBatch: 200}
+	sqliteDialect   = Dialect{Name: "sqlite", Anonymous: true, OneWriter: true, FTS5: true, BulkParams: 512, InBatch: 200}
 	postgresDialect = Dialect{Name: "postgres", IDArray: true, ForUpdate: " FOR UPDATE", SkipLocked: " FOR UPDATE SKIP LOCKED", BulkParams: 1024, InBatch: 1000}
 )

@@ -73,9 +73,12 @@ func Batches[T any](s []T, n int, fn func([]T) error) error {
 	return nil
 }
 
+// likeEscaper escapes LIKE's wildcards and its escape character.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
 // LikePrefix escapes LIKE wildcards in s and appends %, for
 // "col LIKE " + q.Arg(LikePrefix(s)) + " ESCAPE '\'".
-func LikePrefix(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return r.Replace(s) + "%"
-}
+func LikePrefix(s string) string { return likeEscaper.Replace(s) + "%" }
+
+// LikeContains is LikePrefix for "contains s": %s% with s escaped.
+func LikeContains(s string) string { return "%" + likeEscaper.Replace(s) + "%" }

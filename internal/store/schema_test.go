@@ -23,7 +23,8 @@ import (
 //     the same type family;
 //   - the same primary key and unique indexes, by their column lists (in
 //     order) and whether they are partial. Index names and plain indexes
-//     may differ: they tune each engine (text_pattern_ops on PostgreSQL).
+//     may differ: they tune each engine (text_pattern_ops on PostgreSQL;
+//     SQLite's FTS5 tables beside PostgreSQL's trigram GIN indexes).
 //
 // Type families: integer (any INT type), text, boolean, time, real, blob.
 // SQLite has no time type: times are TEXT in a fixed UTC layout
@@ -197,7 +198,10 @@ func keyName(table, kind string, cols []string, partial bool) string {
 
 func sqliteSchema(db *sql.DB) (schema, error) {
 	s := schema{tables: map[string]map[string]column{}, unique: map[string]bool{}}
-	tables, err := strings1(db, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+	// Ordinary tables only: a full-text (FTS5) table and its shadow tables
+	// are SQLite's index for substring search, as a GIN index is on
+	// PostgreSQL, so they are left out like plain indexes.
+	tables, err := strings1(db, `SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%'`)
 	if err != nil {
 		return s, err
 	}

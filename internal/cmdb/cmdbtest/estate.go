@@ -185,3 +185,47 @@ func relate(rng *rand.Rand, by map[cmdb.Kind][]*cmdb.CI, want int, now time.Time
 	}
 	return out
 }
+
+// searchWords name CIs the way estates do: a domain, a role, a number.
+var (
+	searchDomains = []string{"core", "edge", "payments", "banking", "hr", "crm", "erp", "mail", "dns", "vpn",
+		"billing", "orders", "search", "identity", "logistics", "analytics", "backup", "monitoring", "storage", "print"}
+	searchRoles = []string{"sw", "rtr", "fw", "db", "api", "web", "cache", "lb", "queue", "worker", "vm", "host"}
+)
+
+// GenerateNamed loads n CIs without relations, named like an estate's
+// ("banking-db-0412", "core-sw-0017"), each with a host name, an FQDN and
+// an IP, through the store in units of work of 10,000 (nothing audited):
+// data for search benchmarks. The same seed gives the same names.
+func GenerateNamed(ctx context.Context, t cmdb.Transactor, n int, seed uint64) error {
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	const chunk = 10_000
+	for start := 0; start < n; start += chunk {
+		count := min(chunk, n-start)
+		err := t.InTx(ctx, func(tx cmdb.Tx) error {
+			first, err := tx.NextKeys(ctx, "CI", count)
+			if err != nil {
+				return err
+			}
+			now := tx.Now()
+			cis := make([]*cmdb.CI, count)
+			for j := range cis {
+				i := start + j
+				name := fmt.Sprintf("%s-%s-%04d", searchDomains[rng.IntN(len(searchDomains))],
+					searchRoles[rng.IntN(len(searchRoles))], i%10_000)
+				cis[j] = &cmdb.CI{Key: fmt.Sprintf("CI-%d", first+int64(j)), Name: name, Kind: cmdb.KindServer,
+					Environment: "production", Criticality: 1 + rng.IntN(5), DataClassification: "internal",
+					LifecycleStatus: "operational", Version: 1, CreatedAt: now, UpdatedAt: now,
+					Identifiers: cmdb.Identifiers{Hostnames: []string{fmt.Sprintf("%s-%d", name, i/10_000)},
+						FQDNs: []string{fmt.Sprintf("%s-%d.dc%d.example.net", name, i/10_000, i%4)},
+						IPs:   []string{fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255)}},
+					Tags: []string{}, Attributes: map[string]any{}}
+			}
+			return tx.CMDB().InsertCIs(ctx, cis)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -14,7 +14,7 @@ import (
 
 var ciColumns = []string{"key", "name", "name_lower", "kind", "description", "environment", "owner_id",
 	"support_group_id", "criticality", "data_classification", "internet_exposed", "supplier", "lifecycle_status",
-	"attributes", "version", "created_at", "updated_at"}
+	"attributes", "version", "created_at", "updated_at", "search"}
 
 // InsertCIs inserts CIs, then all their identifiers, then all their tags,
 // each table in batches.
@@ -57,7 +57,7 @@ func (s *cmdbStore) InsertCIs(ctx context.Context, cis []*cmdb.CI) error {
 		ci := cis[i]
 		return append(dst, ci.Key, ci.Name, nameLower(ci.Name), string(ci.Kind), ci.Description, ci.Environment,
 			store.Null(ci.OwnerID), store.Null(ci.SupportGroupID), ci.Criticality, ci.DataClassification, ci.InternetExposed,
-			ci.Supplier, ci.LifecycleStatus, attrs[i], ci.Version, store.At(ci.CreatedAt), store.At(ci.UpdatedAt))
+			ci.Supplier, ci.LifecycleStatus, attrs[i], ci.Version, store.At(ci.CreatedAt), store.At(ci.UpdatedAt), searchText(ci))
 	})
 	if err != nil {
 		return err
@@ -186,7 +186,7 @@ var updateColumns = []struct{ name, typ string }{
 	{"name", "TEXT"}, {"name_lower", "TEXT"}, {"kind", "TEXT"}, {"description", "TEXT"}, {"environment", "TEXT"},
 	{"owner_id", "BIGINT"}, {"support_group_id", "BIGINT"}, {"criticality", "INTEGER"},
 	{"data_classification", "TEXT"}, {"internet_exposed", "BOOLEAN"}, {"supplier", "TEXT"},
-	{"lifecycle_status", "TEXT"}, {"attributes", "TEXT"}, {"version", "BIGINT"},
+	{"lifecycle_status", "TEXT"}, {"attributes", "TEXT"}, {"version", "BIGINT"}, {"search", "TEXT"},
 }
 
 // updateRows writes the CI rows of changes, many per statement where the
@@ -233,7 +233,7 @@ func (s *cmdbStore) updateRows(ctx context.Context, changes []cmdb.CIChange) err
 			}
 			args = append(args, ch.Before.ID, ci.Name, nameLower(ci.Name), string(ci.Kind), ci.Description, ci.Environment,
 				store.Null(ci.OwnerID), store.Null(ci.SupportGroupID), ci.Criticality, ci.DataClassification, ci.InternetExposed,
-				ci.Supplier, ci.LifecycleStatus, string(attrs), ci.Version, ch.Before.Version)
+				ci.Supplier, ci.LifecycleStatus, string(attrs), ci.Version, searchText(ci), ch.Before.Version)
 		}
 		res, err := st.ExecContext(ctx, args...)
 		if err != nil {
@@ -347,9 +347,13 @@ func (s *cmdbStore) execEach(ctx context.Context, sqlText string, n int, args fu
 	return nil
 }
 
-// DeleteCI deletes one CI; foreign keys cascade to its identifiers, tags
-// and relations.
+// DeleteCI deletes one CI and leaves its tombstone; foreign keys cascade
+// to its identifiers, tags and relations.
 func (s *cmdbStore) DeleteCI(ctx context.Context, id int64) error {
+	if _, err := s.tx.Exec(ctx, `INSERT INTO ci_tombstones (key, owner_id, deleted_at)
+		SELECT key, owner_id, $2 FROM cis WHERE id = $1`, id, store.At(s.tx.Now())); err != nil {
+		return err
+	}
 	res, err := s.tx.Exec(ctx, `DELETE FROM cis WHERE id = $1`, id)
 	if err != nil {
 		return err
