@@ -26,6 +26,9 @@ const prefixEnd = "\U0010FFFF"
 // pattern opclasses, while a range on a byte-ordered column is an index
 // range on both.
 func (s *cmdbStore) FindCIs(ctx context.Context, f cmdb.Filter, v auth.Visibility) (cmdb.Page, error) {
+	if f.Sort == "" {
+		f.Sort = "name"
+	}
 	order, ok := ciOrders[f.Sort]
 	if !ok {
 		return cmdb.Page{}, errs.Field("sort", "unknown order %q", f.Sort)

@@ -57,6 +57,15 @@ func TestStoreQueriesApplyVisibility(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		// A deleted CI of other's leaves a tombstone only staff and other see.
+		gone, err := svc.CMDB.CreateCI(ctx, auth.System, cmdb.CI{Name: "tablet", Kind: cmdb.KindEndpoint, Owner: vt.Other})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.CMDB.DeleteCI(ctx, auth.System, gone.Key); err != nil {
+			t.Fatal(err)
+		}
+
 		bound := store.Bind(db, cmdbstore.Bind)
 		// read runs fn on the CMDB store with v's visibility of kind k.
 		read := func(t *testing.T, v vt.Viewer, k auth.RecordKind, fn func(cmdb.Store, auth.Visibility) (bool, error)) bool {
@@ -97,6 +106,10 @@ func TestStoreQueriesApplyVisibility(t *testing.T) {
 			ciRead("FindCIs filter by owner", listShows(cmdb.Filter{Owner: vt.Other})),
 			ciRead("FindCIs updated_since", listShows(cmdb.Filter{UpdatedSince: since})),
 			ciRead("FindCIs total", totalCounts(cmdb.Filter{Query: "vtmarker"})),
+			ciRead("FindCIs tombstones", func(st cmdb.Store, vis auth.Visibility) (bool, error) {
+				p, err := page(cmdb.Filter{UpdatedSince: since, IncludeDeleted: true})(st, vis)
+				return slices.ContainsFunc(p.Deleted, func(d cmdb.Tombstone) bool { return d.Key == gone.Key }), err
+			}),
 			ciRead("FindCIs total by kind", totalCounts(cmdb.Filter{Kind: cmdb.KindEndpoint})),
 			ciRead("MatchIdentifiers names the holder", func(st cmdb.Store, vis auth.Visibility) (bool, error) {
 				ms, err := st.MatchIdentifiers(ctx, []cmdb.IdentifierValue{{Kind: cmdb.IDHostname, Value: "vtmarker-host"}}, vis)
