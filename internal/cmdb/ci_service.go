@@ -60,6 +60,43 @@ func (s *Service) FindCIs(ctx context.Context, p auth.Principal, f Filter) (Page
 	return page, err
 }
 
+// exportPage is how many CIs an export reads per query: big enough that
+// the per-query cost vanishes, small enough that memory stays flat.
+const exportPage = 500
+
+// ExportCIs calls fn for every CI matching f that p may see, in f's order,
+// from one snapshot, a page at a time, so an export of the whole CMDB
+// holds one page in memory. f.Cursor and f.Limit are ignored; an error
+// from fn stops the export and is returned as is. Anyone with auth.CIRead
+// may call it. Errors: Unauthenticated, Forbidden, Invalid (bad filter).
+func (s *Service) ExportCIs(ctx context.Context, p auth.Principal, f Filter, fn func(*CI) error) error {
+	if err := p.Require(auth.CIRead); err != nil {
+		return err
+	}
+	f.Cursor, f.Limit, f.IncludeDeleted, f.SkipTotal = "", exportPage, false, true
+	f, err := normalizeFilter(f)
+	if err != nil {
+		return err
+	}
+	return s.t.View(ctx, func(tx Tx) error {
+		for {
+			page, err := tx.CMDB().FindCIs(ctx, f, auth.VisibilityFor(p, auth.KindCI))
+			if err != nil {
+				return err
+			}
+			for i := range page.Items {
+				if err := fn(&page.Items[i]); err != nil {
+					return err
+				}
+			}
+			if page.NextCursor == "" {
+				return nil
+			}
+			f.Cursor = page.NextCursor
+		}
+	})
+}
+
 // PurgeTombstones forgets CIs deleted longer than TombstoneRetention ago,
 // for the daily housekeeping job; it is system work with no principal.
 func (s *Service) PurgeTombstones(ctx context.Context) (int64, error) {

@@ -34,7 +34,10 @@ type Filter struct {
 	// apply to them: a deleted CI keeps only its key.
 	IncludeDeleted bool
 	// Sort is one of Sorts; "" is "name".
-	Sort   string
+	Sort string
+	// SkipTotal leaves Page.Total at 0: an export reads every page and
+	// has no use for a count that costs a second pass.
+	SkipTotal bool
 	Cursor string
 	Limit  int
 }

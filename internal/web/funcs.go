@@ -24,6 +24,21 @@ var funcs = template.FuncMap{
 	"add":       func(a, b int) int { return a + b },
 	"asset":     asset,
 	"list":      func(xs ...string) []string { return xs },
+	"first":     first,
+	"sortCol":   sortCol,
+}
+
+// first is the first of xs, or "".
+func first(xs []string) string {
+	if len(xs) == 0 {
+		return ""
+	}
+	return xs[0]
+}
+
+// sortCol is what the "sorthead" template needs for one column heading.
+func sortCol(links map[string]sortLink, col, label, class string) map[string]any {
+	return map[string]any{"Col": col, "Label": label, "Class": class, "Link": links[col]}
 }
 
 // labels are the codes whose words are not just the code with spaces.

@@ -18,6 +18,7 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /cis", s.page(s.ciList))
 	mux.Handle("POST /cis", s.page(s.ciCreate))
 	mux.Handle("GET /cis/new", s.page(s.ciNew))
+	mux.Handle("GET /cis/export.csv", s.page(s.ciExport))
 	mux.Handle("GET /cis/{key}", s.page(s.ciShow))
 	mux.Handle("GET /cis/{key}/edit", s.page(s.ciEdit))
 	mux.Handle("POST /cis/{key}", s.page(s.ciUpdate))

@@ -67,17 +67,22 @@ func (s *cmdbStore) FindCIs(ctx context.Context, f cmdb.Filter, v auth.Visibilit
 	}
 
 	var page cmdb.Page
-	if err := s.tx.QueryRow(ctx, `SELECT COUNT(*) FROM cis`+q.Where(), q.Args()...).Scan(&page.Total); err != nil {
-		return cmdb.Page{}, store.MapError(err)
+	if !f.SkipTotal {
+		if err := s.tx.QueryRow(ctx, `SELECT COUNT(*) FROM cis`+q.Where(), q.Args()...).Scan(&page.Total); err != nil {
+			return cmdb.Page{}, store.MapError(err)
+		}
 	}
 	var tq store.Query
 	deleted := 0
 	if f.IncludeDeleted {
+		// Counted even with SkipTotal: the count says whether any follow.
 		tq = tombstoneFilter(f, v)
 		if err := s.tx.QueryRow(ctx, `SELECT COUNT(*) FROM ci_tombstones t`+tq.Where(), tq.Args()...).Scan(&deleted); err != nil {
 			return cmdb.Page{}, store.MapError(err)
 		}
-		page.Total += deleted
+		if !f.SkipTotal {
+			page.Total += deleted
+		}
 	}
 	cur, err := decodeListCursor(f.Cursor, f.Sort, f.IncludeDeleted)
 	if err != nil {

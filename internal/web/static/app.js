@@ -1,6 +1,6 @@
 // Rampart's only script, and the page works without it: it shows times in
-// the viewer's time zone, asks before destructive form posts, and submits
-// small filter selects on change.
+// the viewer's time zone, asks before destructive form posts, submits
+// small filter selects on change, and focuses search on "/".
 (function () {
   "use strict";
   var fmt = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
@@ -15,6 +15,18 @@
     var msg = e.target.getAttribute && e.target.getAttribute("data-confirm");
     if (msg && !window.confirm(msg)) {
       e.preventDefault();
+    }
+  });
+  // "/" focuses the page's search box, as on most sites with one, unless
+  // the viewer is typing somewhere already.
+  document.addEventListener("keydown", function (e) {
+    var search = document.querySelector("input[aria-keyshortcuts='/']");
+    var t = e.target;
+    var typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+    if (e.key === "/" && search && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      e.preventDefault();
+      search.focus();
+      search.select();
     }
   });
   document.querySelectorAll("select[data-autosubmit]").forEach(function (el) {
