@@ -38,8 +38,8 @@ type Filter struct {
 	// SkipTotal leaves Page.Total at 0: an export reads every page and
 	// has no use for a count that costs a second pass.
 	SkipTotal bool
-	Cursor string
-	Limit  int
+	Cursor    string
+	Limit     int
 }
 
 // Sorts are the orders a CI list can take: by name, kind, business
