@@ -173,6 +173,7 @@ func (s *server) ciNew(w http.ResponseWriter, r *http.Request, rq *request) erro
 // ciCreate creates a CI from the form and opens it.
 func (s *server) ciCreate(w http.ResponseWriter, r *http.Request, rq *request) error {
 	f := readCIForm(r)
+	f.Owner = s.resolveUser(r.Context(), rq.P, f.Owner)
 	ci, fe := f.toCI()
 	if !fe.Any() {
 		created, err := s.CMDB.CreateCI(r.Context(), rq.P, ci)
@@ -202,6 +203,7 @@ func (s *server) ciEdit(w http.ResponseWriter, r *http.Request, rq *request) err
 func (s *server) ciUpdate(w http.ResponseWriter, r *http.Request, rq *request) error {
 	key := r.PathValue("key")
 	f := readCIForm(r)
+	f.Owner = s.resolveUser(r.Context(), rq.P, f.Owner)
 	u, fe := f.toUpdate()
 	if !fe.Any() {
 		_, err := s.CMDB.UpdateCI(r.Context(), rq.P, key, u)

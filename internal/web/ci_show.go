@@ -18,6 +18,8 @@ type ciShowView struct {
 	RelationTypes []cmdb.RelationType
 	RelForm       relationForm
 	RelErrors     fieldErrors
+	// RelOptions are the CIs a name typed into the form could mean.
+	RelOptions []pickOption
 	// Neighbours names the CIs at the other end of each relationship, so
 	// the lists read "CI-12 orders-db", not bare keys.
 	Neighbours map[string]cmdb.CISummary

@@ -25,20 +25,26 @@ var relationFields = map[string]string{"source": "other", "target": "other", "ty
 func (s *server) relationAdd(w http.ResponseWriter, r *http.Request, rq *request) error {
 	key := r.PathValue("key")
 	f := relationForm{Direction: r.PostFormValue("direction"), Type: r.PostFormValue("type"),
-		Other: strings.ToUpper(strings.TrimSpace(r.PostFormValue("other")))}
-	rel := cmdb.Relation{Source: key, Type: cmdb.RelationType(f.Type), Target: f.Other}
+		Other: strings.TrimSpace(r.PostFormValue("other"))}
+	// The other CI is picked by name (or key): resolved here, so the form
+	// works as a plain text box too.
+	other, opts, problem, err := s.resolveCI(r.Context(), rq.P, f.Other)
+	if err != nil {
+		return err
+	}
+	rel := cmdb.Relation{Source: key, Type: cmdb.RelationType(f.Type), Target: other}
 	if f.Direction == "incoming" {
-		rel.Source, rel.Target = f.Other, key
+		rel.Source, rel.Target = other, key
 	}
 	var fe fieldErrors
-	if f.Other == "" {
-		fe = fieldErrors{"other": {"enter the key of the other CI, for example CI-12"}}
+	if problem != "" {
+		fe = fieldErrors{"other": {problem}}
 	} else if _, err := s.CMDB.AddRelation(r.Context(), rq.P, rel); err == nil {
 		return redirect(w, r, "/cis/"+key+"#relationships", "relation-added")
 	} else if errs.Is(err, errs.Invalid) || errs.Is(err, errs.Conflict) || errs.Is(err, errs.NotFound) {
 		fe = mapFieldErrors(err, relationFields)
 		if errs.Is(err, errs.NotFound) {
-			fe = fieldErrors{"other": {"no CI " + f.Other + " that you may see"}}
+			fe = fieldErrors{"other": {"no CI " + other + " that you may see"}}
 		}
 	} else {
 		return err
@@ -47,7 +53,7 @@ func (s *server) relationAdd(w http.ResponseWriter, r *http.Request, rq *request
 	if err != nil {
 		return err
 	}
-	v.RelForm, v.RelErrors = f, fe
+	v.RelForm, v.RelErrors, v.RelOptions = f, fe, opts
 	return s.render(w, http.StatusUnprocessableEntity, "ci_show", v)
 }
 

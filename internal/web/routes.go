@@ -19,6 +19,7 @@ func (s *server) routes() http.Handler {
 	mux.Handle("POST /cis", s.page(s.ciCreate))
 	mux.Handle("GET /cis/new", s.page(s.ciNew))
 	mux.Handle("GET /cis/export.csv", s.page(s.ciExport))
+	mux.Handle("GET /pick/{what}", s.page(s.pick))
 	mux.Handle("GET /cis/{key}", s.page(s.ciShow))
 	mux.Handle("GET /cis/{key}/edit", s.page(s.ciEdit))
 	mux.Handle("POST /cis/{key}", s.page(s.ciUpdate))

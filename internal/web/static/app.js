@@ -29,6 +29,37 @@
       search.select();
     }
   });
+  // Pickers: an input with data-pick fills its datalist with suggestions
+  // from the server as one types (the server also accepts a plain name).
+  document.querySelectorAll("input[data-pick][list]").forEach(function (input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    var timer = null;
+    var asked = "";
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var q = input.value.trim();
+        if (!list || q === asked) {
+          return;
+        }
+        asked = q;
+        fetch(input.getAttribute("data-pick") + "?q=" + encodeURIComponent(q), {
+          credentials: "same-origin", headers: { Accept: "application/json" }
+        }).then(function (r) { return r.ok ? r.json() : []; }).then(function (opts) {
+          if (asked !== q) {
+            return; // a later keystroke asked again
+          }
+          list.textContent = "";
+          opts.forEach(function (o) {
+            var opt = document.createElement("option");
+            opt.value = o.value;
+            opt.textContent = o.label;
+            list.appendChild(opt);
+          });
+        }).catch(function () {});
+      }, 150);
+    });
+  });
   document.querySelectorAll("select[data-autosubmit]").forEach(function (el) {
     el.addEventListener("change", function () { el.form.submit(); });
   });
