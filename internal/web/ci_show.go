@@ -2,7 +2,9 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 
+	"github.com/rampart-itsm/rampart/internal/audit/auditlog"
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/cmdb"
 )
@@ -23,7 +25,21 @@ type ciShowView struct {
 	// Neighbours names the CIs at the other end of each relationship, so
 	// the lists read "CI-12 orders-db", not bare keys.
 	Neighbours map[string]cmdb.CISummary
+	// History is the CI's audit entries, newest first, one page of them,
+	// for viewers who may read the audit log (nil otherwise).
+	History *ciHistory
 }
+
+// ciHistory is one page of a CI's audit entries.
+type ciHistory struct {
+	Entries   []auditRow
+	Total     int
+	OlderURL  string // the next page of older entries
+	NewestURL string // back to the newest, when this page is not the first
+}
+
+// historyPage is how many entries the history on a CI's page shows at once.
+const historyPage = 20
 
 // ciShow shows one CI the viewer may see (not found otherwise).
 func (s *server) ciShow(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -55,7 +71,39 @@ func (s *server) ciShowView(r *http.Request, rq *request, key string) (ciShowVie
 	if v.Neighbours, err = s.neighbours(r, rq, ci.Key, len(v.Incoming) > 0, len(v.Outgoing) > 0); err != nil {
 		return ciShowView{}, err
 	}
+	if v.History, err = s.ciHistory(r, rq, ci.Key); err != nil {
+		return ciShowView{}, err
+	}
 	return v, nil
+}
+
+// ciHistory reads one page of the CI's audit entries through the audit
+// service, whose read filter decides which entries the viewer may see;
+// nil when the viewer may not read the audit log at all. ?history= is the
+// cursor of the page.
+func (s *server) ciHistory(r *http.Request, rq *request, key string) (*ciHistory, error) {
+	if rq.P.Require(auth.AuditRead) != nil {
+		return nil, nil
+	}
+	cursor := r.URL.Query().Get("history")
+	page, err := s.Audit.Find(r.Context(), rq.P, auditlog.Filter{Kind: cmdb.AuditKindCI, Key: key, Cursor: cursor, Limit: historyPage})
+	if err != nil {
+		return nil, err
+	}
+	h := &ciHistory{Total: page.Total}
+	for _, e := range page.Items {
+		row := auditRow{Entry: e, Changes: changeRows(entryChanges(e))}
+		row.Collapsed = len(row.Changes) > maxOpenChanges
+		h.Entries = append(h.Entries, row)
+	}
+	base := "/cis/" + url.PathEscape(key)
+	if page.NextCursor != "" {
+		h.OlderURL = base + "?" + url.Values{"history": {page.NextCursor}}.Encode() + "#history"
+	}
+	if cursor != "" {
+		h.NewestURL = base + "#history"
+	}
+	return h, nil
 }
 
 // neighbours summarises the CIs one step away, both ways, with one
