@@ -160,12 +160,7 @@ func sortLinks(q url.Values, current string) map[string]sortLink {
 		case "-" + col:
 			next, aria = col, "descending"
 		}
-		v := url.Values{}
-		for k, vals := range q {
-			if k != "cursor" && k != "trail" && k != "sort" && k != "done" && len(vals) > 0 && vals[0] != "" {
-				v.Set(k, vals[0])
-			}
-		}
+		v := carry(q, "cursor", "trail", "sort")
 		if next != "name" {
 			v.Set("sort", next)
 		}
@@ -180,12 +175,7 @@ func sortLinks(q url.Values, current string) map[string]sortLink {
 
 // withoutPaging is base with q's parameters except those of paging.
 func withoutPaging(base string, q url.Values) string {
-	v := url.Values{}
-	for k, vals := range q {
-		if k != "cursor" && k != "trail" && k != "limit" && k != "done" && len(vals) > 0 && vals[0] != "" {
-			v.Set(k, vals[0])
-		}
-	}
+	v := carry(q, "cursor", "trail", "limit")
 	if len(v) == 0 {
 		return base
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -11,6 +12,19 @@ import (
 
 // maxTrail bounds how many earlier pages "Previous" can walk back through.
 const maxTrail = 20
+
+// carry copies the first non-empty value of each of q's parameters except
+// drop and "done" (a one-time flash message), for links that keep a list's
+// filters.
+func carry(q url.Values, drop ...string) url.Values {
+	v := url.Values{}
+	for k, vals := range q {
+		if k != "done" && !slices.Contains(drop, k) && len(vals) > 0 && vals[0] != "" {
+			v.Set(k, vals[0])
+		}
+	}
+	return v
+}
 
 // pageLinks builds first/previous/next links for keyset paging. The
 // cursors of earlier pages ride along in "trail" (separated by "~", which
@@ -22,12 +36,7 @@ func pageLinks(base string, q url.Values, next string) (first, prev, nextURL str
 		trail = strings.Split(q.Get("trail"), "~")
 	}
 	link := func(c string, t []string) string {
-		v := url.Values{}
-		for k, vals := range q {
-			if k != "cursor" && k != "trail" && k != "done" && len(vals) > 0 && vals[0] != "" {
-				v.Set(k, vals[0])
-			}
-		}
+		v := carry(q, "cursor", "trail")
 		if c != "" {
 			v.Set("cursor", c)
 			v.Set("trail", strings.Join(t, "~"))
