@@ -132,6 +132,10 @@ func TestCIExportCSV(t *testing.T) {
 		if got := read(ann, "/cis/export.csv"); len(got) != 4 || got[3][0] != plain.Key {
 			t.Fatalf("unfiltered export: %q", got)
 		}
+		// An export walks the order's index through the search's matches.
+		if got := read(ann, "/cis/export.csv?q=inus&sort=-name"); len(got) != 2 || got[1][0] != dash.Key {
+			t.Fatalf("export of a search: %q", got)
+		}
 		if got := read(e.login("olga"), "/cis/export.csv"); len(got) != 2 || got[1][0] != evil.Key {
 			t.Fatalf("requester's export holds %q", got)
 		}

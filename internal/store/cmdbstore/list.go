@@ -33,45 +33,20 @@ func (s *cmdbStore) FindCIs(ctx context.Context, f cmdb.Filter, v auth.Visibilit
 	if !ok {
 		return cmdb.Page{}, errs.Field("sort", "unknown order %q", f.Sort)
 	}
-	var q store.Query
-	q.And(store.Visible(&q, v, ciVisibility("cis")))
-	if f.Query != "" {
-		q.And(searchPredicate(&q, s.tx.Dialect(), f.Query))
-	}
-	if f.Kind != "" {
-		q.And("cis.kind = " + q.Arg(string(f.Kind)))
-	}
-	if f.Environment != "" {
-		q.And("cis.environment = " + q.Arg(f.Environment))
-	}
-	if f.Owner != "" {
-		q.And("cis.owner_id IN (SELECT id FROM users WHERE username = " + q.Arg(f.Owner) + ")")
-	}
-	if f.SupportGroup != "" {
-		q.And("cis.support_group_id IN (SELECT id FROM teams WHERE name = " + q.Arg(f.SupportGroup) + ")")
-	}
-	if f.Tag != "" {
-		q.And("EXISTS (SELECT 1 FROM ci_tags t WHERE t.ci_id = cis.id AND t.tag = " + q.Arg(f.Tag) + ")")
-	}
-	if f.LifecycleStatus != "" {
-		q.And("cis.lifecycle_status = " + q.Arg(f.LifecycleStatus))
-	}
-	if f.MinCriticality > 0 {
-		q.And("cis.criticality >= " + q.Arg(f.MinCriticality))
-	}
-	if f.InternetExposed != nil {
-		q.And("cis.internet_exposed = " + q.Arg(*f.InternetExposed))
-	}
-	if !f.UpdatedSince.IsZero() {
-		q.And("cis.updated_at >= " + q.Arg(store.At(f.UpdatedSince)))
-	}
-
 	var page cmdb.Page
 	if !f.SkipTotal {
-		if err := s.tx.QueryRow(ctx, `SELECT COUNT(*) FROM cis`+q.Where(), q.Args()...).Scan(&page.Total); err != nil {
-			return cmdb.Page{}, store.MapError(err)
+		total, err := s.countCIs(ctx, f, v)
+		if err != nil {
+			return cmdb.Page{}, err
 		}
+		page.Total = total
 	}
+	// A search matching many CIs reads the order's index and keeps the
+	// matches as it meets them, stopping after a page; one matching few
+	// looks each match up and sorts them (see searchPredicate). An export
+	// (no total) walks the index: it reads every page anyway.
+	dense := f.SkipTotal || page.Total > denseMatches
+	q, _ := ciConditions(s.tx.Dialect(), f, v, dense)
 	var tq store.Query
 	deleted := 0
 	if f.IncludeDeleted {
@@ -131,6 +106,75 @@ func (s *cmdbStore) FindCIs(ctx context.Context, f cmdb.Filter, v auth.Visibilit
 		page.NextCursor = store.EncodeCursor(tombstoneSort, []any{})
 	}
 	return page, nil
+}
+
+// denseMatches is the number of search matches above which a page is
+// read by walking the order's index rather than by sorting the matches.
+// Measured at 1,000,000 CIs on SQLite (BenchmarkSearchAt1M): sorting 50,000
+// matches for one page took 1.2 s, walking the name index 45 ms; below a
+// few thousand matches sorting wins, since a walk may pass the whole index
+// before it finds a page of rare matches.
+const denseMatches = 5000
+
+// ciConditions renders f and v as the WHERE clause of a CI list. only
+// says the search is the only condition: every CI is visible and nothing
+// else filters, so the matches can be counted without reading cis.
+func ciConditions(d store.Dialect, f cmdb.Filter, v auth.Visibility, dense bool) (q store.Query, only bool) {
+	only = store.SeesAll(v, ciVisibility("cis"))
+	if !only {
+		q.And(store.Visible(&q, v, ciVisibility("cis")))
+	}
+	if f.Query != "" {
+		q.And(searchPredicate(&q, d, f.Query, dense))
+	}
+	n := len(q.Args())
+	if f.Kind != "" {
+		q.And("cis.kind = " + q.Arg(string(f.Kind)))
+	}
+	if f.Environment != "" {
+		q.And("cis.environment = " + q.Arg(f.Environment))
+	}
+	if f.Owner != "" {
+		q.And("cis.owner_id IN (SELECT id FROM users WHERE username = " + q.Arg(f.Owner) + ")")
+	}
+	if f.SupportGroup != "" {
+		q.And("cis.support_group_id IN (SELECT id FROM teams WHERE name = " + q.Arg(f.SupportGroup) + ")")
+	}
+	if f.Tag != "" {
+		q.And("EXISTS (SELECT 1 FROM ci_tags t WHERE t.ci_id = cis.id AND t.tag = " + q.Arg(f.Tag) + ")")
+	}
+	if f.LifecycleStatus != "" {
+		q.And("cis.lifecycle_status = " + q.Arg(f.LifecycleStatus))
+	}
+	if f.MinCriticality > 0 {
+		q.And("cis.criticality >= " + q.Arg(f.MinCriticality))
+	}
+	if f.InternetExposed != nil {
+		q.And("cis.internet_exposed = " + q.Arg(*f.InternetExposed))
+	}
+	if !f.UpdatedSince.IsZero() {
+		q.And("cis.updated_at >= " + q.Arg(store.At(f.UpdatedSince)))
+	}
+	return q, only && len(q.Args()) == n
+}
+
+// countCIs counts the CIs visible to v that f selects. A search with no
+// other condition on SQLite counts its matches in the full-text index
+// alone, without reading a row of cis.
+func (s *cmdbStore) countCIs(ctx context.Context, f cmdb.Filter, v auth.Visibility) (int, error) {
+	q, only := ciConditions(s.tx.Dialect(), f, v, false)
+	sqlText := `SELECT COUNT(*) FROM cis` + q.Where()
+	if only && f.Query != "" {
+		var sq store.Query
+		if text, ok := searchCount(&sq, s.tx.Dialect(), f.Query); ok {
+			sqlText, q = text, sq
+		}
+	}
+	var n int
+	if err := s.tx.QueryRow(ctx, sqlText, q.Args()...).Scan(&n); err != nil {
+		return 0, store.MapError(err)
+	}
+	return n, nil
 }
 
 // tombstoneSort names the tombstone part of a list in its cursors.

@@ -38,6 +38,41 @@ func searchText(ci *cmdb.CI) string {
 	return b.String()
 }
 
+// searchWords is a search query split into words at white space, lower
+// case: long ones (three characters or more) for the trigram index, short
+// ones to check on the CIs those find.
+type searchWords struct {
+	query       string
+	long, short []string
+}
+
+func splitSearch(query string) searchWords {
+	w := searchWords{query: strings.TrimSpace(query)}
+	for _, word := range strings.Fields(strings.ToLower(query)) {
+		if utf8.RuneCountInString(word) >= minTermRunes {
+			w.long = append(w.long, word)
+		} else {
+			w.short = append(w.short, word)
+		}
+	}
+	return w
+}
+
+// keyArg binds the whole query as a key (CI-314).
+func (w searchWords) keyArg(q *store.Query) string { return q.Arg(strings.ToUpper(w.query)) }
+
+// ftsMatches is, on SQLite, a subquery of the ids of the CIs whose search
+// text holds every long word (FTS5 phrases, quoted so no word is read as
+// query syntax), or whose key the query is.
+func (w searchWords) ftsMatches(q *store.Query) string {
+	phrases := make([]string, len(w.long))
+	for i, word := range w.long {
+		phrases[i] = `"` + strings.ReplaceAll(word, `"`, `""`) + `"`
+	}
+	return "SELECT rowid FROM cis_search WHERE cis_search MATCH " + q.Arg(strings.Join(phrases, " AND ")) +
+		" UNION SELECT id FROM cis WHERE key = " + w.keyArg(q)
+}
+
 // searchPredicate renders cmdb.Filter.Query as a condition on cis:
 //
 //   - The query is split into words at white space. A CI matches when its
@@ -49,39 +84,50 @@ func searchText(ci *cmdb.CI) string {
 //   - A query whose words are all shorter than three characters (such as
 //     "db" or "10") cannot use a trigram index: it matches the start of the
 //     name or of an identifier, served by b-tree ranges.
-func searchPredicate(q *store.Query, d store.Dialect, query string) string {
-	var long, short []string
-	for _, w := range strings.Fields(strings.ToLower(query)) {
-		if utf8.RuneCountInString(w) >= minTermRunes {
-			long = append(long, w)
-		} else {
-			short = append(short, w)
-		}
-	}
-	if len(long) == 0 {
+//
+// dense says the search matches many CIs (denseMatches): then a page is
+// best read by walking the list order's index and keeping the matches met,
+// rather than by looking every match up and sorting them. On SQLite,
+// "+cis.id" stops the planner from looking the matches up by id, so it
+// walks the order's index and checks each id against the matches, read
+// once; PostgreSQL's planner weighs that itself from its statistics.
+func searchPredicate(q *store.Query, d store.Dialect, query string, dense bool) string {
+	w := splitSearch(query)
+	if len(w.long) == 0 {
 		return prefixSearch(q, query)
 	}
-	// A UNION of index lookups rather than an OR over cis: an OR mixing
-	// index conditions makes PostgreSQL scan the whole table.
-	var found string
+	var cond string
 	if d.FTS5 {
-		phrases := make([]string, len(long))
-		for i, w := range long {
-			phrases[i] = `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
+		id := "cis.id"
+		if dense {
+			id = "+cis.id"
 		}
-		found = "SELECT rowid FROM cis_search WHERE cis_search MATCH " + q.Arg(strings.Join(phrases, " AND "))
+		cond = id + " IN (" + w.ftsMatches(q) + ")"
 	} else {
-		likes := make([]string, len(long))
-		for i, w := range long {
-			likes[i] = "search LIKE " + q.Arg(store.LikeContains(w)) + ` ESCAPE '\'`
+		// Plain conditions joined by OR, which PostgreSQL answers with a
+		// BitmapOr of the trigram and key indexes; an IN over a UNION made
+		// it hash-join against the whole table.
+		likes := make([]string, len(w.long))
+		for i, word := range w.long {
+			likes[i] = "cis.search LIKE " + q.Arg(store.LikeContains(word)) + ` ESCAPE '\'`
 		}
-		found = "SELECT id FROM cis WHERE " + strings.Join(likes, " AND ")
+		cond = "((" + strings.Join(likes, " AND ") + ") OR cis.key = " + w.keyArg(q) + ")"
 	}
-	cond := "cis.id IN (" + found + " UNION SELECT id FROM cis WHERE key = " + q.Arg(strings.ToUpper(strings.TrimSpace(query))) + ")"
-	for _, w := range short {
-		cond += " AND cis.search LIKE " + q.Arg(store.LikeContains(w)) + ` ESCAPE '\'`
+	for _, word := range w.short {
+		cond += " AND cis.search LIKE " + q.Arg(store.LikeContains(word)) + ` ESCAPE '\'`
 	}
 	return cond
+}
+
+// searchCount counts the CIs a search matches from the full-text index
+// alone, where it can (SQLite, no short words): for a caller who sees
+// every CI and filters by nothing else.
+func searchCount(q *store.Query, d store.Dialect, query string) (string, bool) {
+	w := splitSearch(query)
+	if !d.FTS5 || len(w.long) == 0 || len(w.short) > 0 {
+		return "", false
+	}
+	return "SELECT COUNT(*) FROM (" + w.ftsMatches(q) + ") m", true
 }
 
 // prefixSearch matches a query too short for the trigram index: the start
