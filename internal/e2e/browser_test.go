@@ -80,10 +80,14 @@ func TestBrowserSignInCreateCIAndImpact(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#rel-form button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#rel-in a[href="/cis/`+keys["checkout-api"]+`"]`)),
 	)
-	b.do("add: it runs on db-vm-01",
+	b.do("add: it runs on db-vm-01, picked by name",
 		chromedp.SetValue(chromedp.CSS(`#rel-form select[name=direction]`), "outgoing"),
 		chromedp.SetValue(chromedp.CSS(`#rel-form select[name=type]`), "runs_on"),
-		chromedp.SendKeys(chromedp.CSS(`#rel-form input[name=other]`), keys["db-vm-01"]),
+		chromedp.SendKeys(chromedp.CSS(`#rel-form input[name=other]`), "db-vm"),
+		// The type-ahead offers it as one types...
+		chromedp.WaitReady(chromedp.CSS(`#ci-options option[value="`+keys["db-vm-01"]+`"]`)),
+		// ...and the form takes its name.
+		chromedp.SendKeys(chromedp.CSS(`#rel-form input[name=other]`), "-01"),
 		chromedp.Click(chromedp.CSS(`#rel-form button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#rel-out a[href="/cis/`+keys["db-vm-01"]+`"]`)),
 	)
@@ -99,8 +103,13 @@ func TestBrowserSignInCreateCIAndImpact(t *testing.T) {
 	}
 	b.screenshot("/tmp/rampart-cmdb-list.png")
 
-	b.do("search for it",
-		chromedp.SendKeys(chromedp.CSS(`input[name=q]`), "orders"),
+	// "/" as a page receives it (CDP's synthetic key would type the
+	// character into whatever the keydown focused, unlike a keyboard).
+	if notTaken := value(b, "press /", chromedp.Evaluate[bool](`document.body.dispatchEvent(new KeyboardEvent("keydown", {key: "/", bubbles: true, cancelable: true}))`)); notTaken {
+		t.Error(`the page did not take "/" to focus its search box`)
+	}
+	b.do("search for a word inside its name, typed where / put the focus",
+		chromedp.KeyEvent("rders-d"),
 		chromedp.Submit(chromedp.CSS(`input[name=q]`)),
 		// "Clear" appears only on the filtered page, so this waits for
 		// that page rather than finding the row on the one before.
