@@ -235,7 +235,7 @@ func (s *cmdbStore) PurgeTombstones(ctx context.Context, before time.Time) (int6
 
 // ciOrder is one order of the CI list: its columns, each with the type its
 // cursor value decodes to, all ascending or all descending. Every order
-// ends in the id, so it is total; one index serves each (migration 0004).
+// ends in the id, so it is total; one index serves each (migration 0005).
 type ciOrder struct {
 	cols []orderCol
 	desc bool

@@ -14,7 +14,7 @@ import (
 const minTermRunes = 3
 
 // searchText is the text CMDB search reads for a CI, stored in cis.search
-// and indexed by trigrams (migration 0002): the lower-case name and each
+// and indexed by trigrams (migration 0003): the lower-case name and each
 // identifier value, one per line. A search term never holds white space,
 // so no term matches across two of them.
 func searchText(ci *cmdb.CI) string {
