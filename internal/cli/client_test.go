@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -221,12 +222,22 @@ func TestImportCommand(t *testing.T) {
 		}
 		out, _, err = run(t, NewImportCmd(), "", append([]string{"csv", csv, "--output", "json"}, conn...)...)
 		var rep cmdb.ImportReport
-		if exitCode(err) != ExitRejected || json.Unmarshal([]byte(out), &rep) != nil || rep.Unchanged != 2 || rep.Created != 0 || len(rep.Rows[1].Errors) != 3 {
+		if exitCode(err) != ExitRejected || json.Unmarshal([]byte(out), &rep) != nil || rep.Unchanged != 2 || rep.Created != 0 || len(rep.Rows) != 1 || len(rep.Rows[0].Errors) != 3 {
 			t.Errorf("second import: %v\n%s", err, out)
 		}
 		clean := writeFile(t, "clean.csv", "name,kind,ips\nweb-03,server,10.1.0.4\n")
 		if _, _, err = run(t, NewImportCmd(), "", append([]string{"csv", clean}, conn...)...); exitCode(err) != ExitOK {
 			t.Errorf("clean import: exit %d, %v", exitCode(err), err)
+		}
+		// Every rejected row is listed, beyond the first page of the report.
+		var many strings.Builder
+		many.WriteString("name,kind,ips\n")
+		for i := 1; i <= 120; i++ {
+			fmt.Fprintf(&many, "bad-%d,spaceship,10.8.0.%d\n", i, i)
+		}
+		out, _, err = run(t, NewImportCmd(), "", append([]string{"csv", writeFile(t, "many.csv", many.String())}, conn...)...)
+		if exitCode(err) != ExitRejected || strings.Count(out, "    kind: ") != 120 || !strings.Contains(out, "row 120") {
+			t.Errorf("120 rejected rows: %v, %d listed\n%s", err, strings.Count(out, "    kind: "), out)
 		}
 		broken := writeFile(t, "scan.xml", `<?xml version="1.0"?><nmaprun scanner="nmap"><host><status state="up"/>`)
 		if _, _, err = run(t, NewImportCmd(), "", append([]string{"nmap", broken}, conn...)...); exitCode(err) != ExitFailure || !strings.Contains(err.Error(), "400") {

@@ -19,7 +19,8 @@ import (
 // discovery file through the API and prints the reconciliation report,
 // listing every problem of each rejected row. Rejected rows make it exit
 // with ExitRejected: without --strict the other rows were imported, with
-// --strict nothing was. A failed request exits with ExitFailure.
+// --strict nothing was. A failed request, or an import that stopped
+// part-way, exits with ExitFailure.
 func NewImportCmd() *cobra.Command {
 	var strict bool
 	cmd := &cobra.Command{
@@ -48,10 +49,23 @@ func NewImportCmd() *cobra.Command {
 			rep, err := c.Import(cmd.Context(), format, name, in, strict)
 			var p *client.Problem
 			if errors.As(err, &p) && p.Report != nil {
-				// Refused strict import: show what would have happened.
-				printRejected(terminalSafe(cmd.ErrOrStderr()), *p.Report)
-				return &exitError{code: ExitRejected, err: fmt.Errorf("nothing imported: %d of %d rows rejected (--strict)", p.Report.Rejected, p.Report.Total())}
+				// Refused strict import: what would have happened; or an
+				// import that stopped part-way: how far it got.
+				stderr := terminalSafe(cmd.ErrOrStderr())
+				if p.Report.Key != "" {
+					fmt.Fprintf(stderr, "%s stopped: rows up to %d applied, none after\n", cell(p.Report.Key), p.Report.AppliedThrough)
+				}
+				printRejected(stderr, *p.Report)
+				if p.Report.Key == "" {
+					return &exitError{code: ExitRejected, err: fmt.Errorf("nothing imported: %d of %d rows rejected (--strict)", p.Report.Rejected, p.Report.Total())}
+				}
 			}
+			if err != nil {
+				return err
+			}
+			// The answer holds the first page of rejected rows; list them all.
+			more, err := c.ImportRows(cmd.Context(), rep.Key, rep.NextCursor)
+			rep.Rows, rep.NextCursor = append(rep.Rows, more...), ""
 			if err != nil {
 				return err
 			}

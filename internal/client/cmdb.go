@@ -96,7 +96,9 @@ func (c *Client) Impact(ctx context.Context, key string, dir cmdb.Direction, dep
 }
 
 // Import uploads a discovery file (format nmap, csv or json) and returns
-// the report. A refused strict import is a *Problem whose Report is set.
+// the report with the first page of its rows (ImportRows has the rest). A
+// refused strict import, or one that stopped part-way, is a *Problem whose
+// Report is set.
 func (c *Client) Import(ctx context.Context, format, filename string, file io.Reader, strict bool) (cmdb.ImportReport, error) {
 	q := url.Values{}
 	if filename != "" {
@@ -134,4 +136,20 @@ func (c *Client) AddRelation(ctx context.Context, source string, typ cmdb.Relati
 // DeleteRelation removes a relationship by id.
 func (c *Client) DeleteRelation(ctx context.Context, id int64) error {
 	return c.do(ctx, request{method: "DELETE", path: "/relations/" + strconv.FormatInt(id, 10)}, nil)
+}
+
+// ImportRows returns the rows kept with import key after cursor: every
+// page from there to the last, at most 500 rows a request.
+func (c *Client) ImportRows(ctx context.Context, key, cursor string) ([]cmdb.ImportRow, error) {
+	var out []cmdb.ImportRow
+	for cursor != "" {
+		q := url.Values{"cursor": {cursor}, "limit": {"500"}}
+		var rep cmdb.ImportReport
+		if err := c.do(ctx, request{method: "GET", path: "/imports/" + url.PathEscape(key), query: q}, &rep); err != nil {
+			return out, err
+		}
+		out = append(out, rep.Rows...)
+		cursor = rep.NextCursor
+	}
+	return out, nil
 }

@@ -17,7 +17,7 @@ type Problem struct {
 	Instance  string             `json:"instance"`
 	RequestID string             `json:"request_id"`
 	Errors    []errs.FieldError  `json:"errors"`
-	Report    *cmdb.ImportReport `json:"report"` // a refused strict import
+	Report    *cmdb.ImportReport `json:"report"` // a refused strict import, or one that stopped part-way
 }
 
 // Error renders the problem with one line per bad field.

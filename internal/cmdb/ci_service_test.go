@@ -173,6 +173,15 @@ func (f failAfter) InTx(ctx context.Context, fn func(cmdb.Tx) error) error {
 	})
 }
 
+func (f failAfter) InTxAlone(ctx context.Context, fn func(cmdb.Tx) error) error {
+	return f.inner.InTxAlone(ctx, func(tx cmdb.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return f.err
+	})
+}
+
 func (f failAfter) View(ctx context.Context, fn func(cmdb.Tx) error) error {
 	return f.inner.View(ctx, fn)
 }

@@ -30,6 +30,9 @@ type reconciler struct {
 	works  []*work                   // every CI touched, in first-touch order
 	users  map[string]int64
 	teams  map[string]int64
+	// scratch, during a strict import's check, holds what earlier chunks
+	// of the file would have done (see checkImport); nil when applying.
+	scratch Scratch
 
 	rowWork     []*work   // the CI each row resolved to
 	rowConflict [][]*work // the CIs a conflicting row matched
@@ -107,12 +110,22 @@ func (rc *reconciler) prepare(ctx context.Context, cands []Candidate) error {
 		}
 		rc.cands[i] = pc
 	}
+	// A strict import's check finds what earlier rows of the file would
+	// have done in its scratch area, and only the rest in the CMDB.
+	var staged map[IdentifierValue]int64
+	if rc.scratch != nil {
+		var err error
+		if staged, err = rc.scratch.Holders(ctx, lookup); err != nil {
+			return err
+		}
+		lookup = slices.DeleteFunc(lookup, func(v IdentifierValue) bool { _, ok := staged[v]; return ok })
+	}
 	matches, err := rc.st.MatchIdentifiers(ctx, lookup, auth.VisibilityFor(rc.p, auth.KindCI))
 	if err != nil {
 		return err
 	}
 	idSet := map[int64]bool{}
-	var ids []int64
+	var ids, stagedIDs []int64
 	for _, m := range matches {
 		if !idSet[m.CIID] {
 			idSet[m.CIID] = true
@@ -124,6 +137,20 @@ func (rc *reconciler) prepare(ctx context.Context, cands []Candidate) error {
 	existing, err := rc.st.FindCIsByIDUnscoped(ctx, ids)
 	if err != nil {
 		return err
+	}
+	for _, id := range staged {
+		if !idSet[id] {
+			idSet[id] = true
+			stagedIDs = append(stagedIDs, id)
+		}
+	}
+	if len(stagedIDs) > 0 {
+		cis, err := rc.scratch.CIs(ctx, stagedIDs)
+		if err != nil {
+			return err
+		}
+		maps.Copy(existing, cis)
+		ids = append(ids, stagedIDs...)
 	}
 	for _, id := range ids {
 		ci, ok := existing[id]
@@ -323,7 +350,7 @@ func singleValue(ids Identifiers, k IdentifierKind) string {
 }
 
 func ciName(w *work) string {
-	if w.before != nil {
+	if w.before != nil && w.before.Key != "" {
 		return w.before.Key
 	}
 	return "the CI an earlier row created"

@@ -23,7 +23,8 @@ const (
 // imports goes through it. Each method checks authorisation first, then
 // works inside one unit of work.
 type Service struct {
-	t Transactor
+	t       Transactor
+	scratch func() (Scratch, error) // nil: in memory (see WithScratch)
 }
 
 // NewService returns a CMDB service on the given transactor, typically

@@ -16,10 +16,13 @@ type Tx interface {
 	CMDB() Store
 }
 
-// Transactor opens units of work: InTx for writes, View for a read-only
+// Transactor opens units of work: InTx for writes, InTxAlone for a chunk
+// of bulk work (a transaction never shared with other writers' units, so
+// they are not answered late because of it), View for a read-only
 // snapshot.
 type Transactor interface {
 	InTx(ctx context.Context, fn func(Tx) error) error
+	InTxAlone(ctx context.Context, fn func(Tx) error) error
 	View(ctx context.Context, fn func(Tx) error) error
 }
 
@@ -91,13 +94,21 @@ type Store interface {
 	// (a zero summary for an id that does not exist or v does not cover).
 	Summaries(ctx context.Context, ids []int64, v auth.Visibility) ([]CISummary, error)
 
-	// InsertImport stores an import report (Key set by the caller).
+	// InsertImport stores a new import report (Key set by the caller) and
+	// sets its ID.
 	InsertImport(ctx context.Context, r *ImportReport) error
+	// UpdateImport writes r's status, error, counts, AppliedThrough and
+	// UpdatedAt over its stored report, and keeps rows with it.
+	UpdateImport(ctx context.Context, r *ImportReport, rows []ImportRow) error
 	// FindImports returns the import reports v covers newest first,
 	// without rows.
 	FindImports(ctx context.Context, cursor string, limit int, v auth.Visibility) ([]ImportReport, string, error)
-	// FindImportByKey returns one import report v covers, with its rows.
+	// FindImportByKey returns one import report v covers, without rows.
 	FindImportByKey(ctx context.Context, key string, v auth.Visibility) (ImportReport, error)
+	// FindImportRows returns one page of the rows kept with an import, in
+	// row order, and the cursor of the next page ("" after the last).
+	// Invalid for a cursor it did not hand out.
+	FindImportRows(ctx context.Context, importID int64, cursor string, limit int) ([]ImportRow, string, error)
 }
 
 // Edge is a relation as graph walks need it: ids only.

@@ -2,9 +2,11 @@ package httpapi
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 
@@ -16,12 +18,15 @@ import (
 )
 
 // runImport: POST /api/v1/imports/{format}. The body is the file itself, or
-// a multipart form whose "file" field is. The file is parsed completely
-// first: a file that cannot be read (malformed or truncated XML, external
-// entities, a broken CSV header) is a 400 and nothing is imported. Then
-// every candidate row is reconciled in one transaction; rows the service
+// a multipart form whose "file" field is. The upload is copied to a
+// temporary file first (never held in memory), then read through once: a
+// file that cannot be read (malformed or truncated XML, external entities,
+// a broken CSV header) is a 400 and nothing is imported. Then its rows are
+// reconciled chunk by chunk (cmdb.Service.Import); rows the service
 // rejects are listed in the 201 report (or, with ?strict=true, nothing is
-// applied and the answer is a 422 naming the rows).
+// applied and the answer is a 422 naming the rows). An import that stopped
+// part-way answers with the error's status and the stored report, which
+// says how far it got.
 func (a *api) runImport(w http.ResponseWriter, r *http.Request) error {
 	q := params(r)
 	strict := q.boolean("strict")
@@ -64,37 +69,81 @@ func (a *api) bulkCIs(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *api) importFile(w http.ResponseWriter, r *http.Request, format, filename string, body io.Reader, strict bool) error {
-	lim := &limitWatch{r: body}
-	cands, err := importer.Parse(format, lim)
+	f, err := spool(body)
 	if err != nil {
-		// The parser may wrap a read error in its own words; the limit
-		// is what the client needs to hear about.
-		if lim.err != nil {
-			return lim.err
+		return err
+	}
+	defer f.Close()
+	var fileErr error // the file's own error, as opposed to the service's
+	src := func(yield func(cmdb.Candidate) error) error {
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return fmt.Errorf("rewind the uploaded file: %w", err)
 		}
-		if timedOut(err) {
-			return requestTimeout()
-		}
-		if e, ok := errs.As(err); ok && e.Kind == errs.Invalid {
-			return badRequest(e)
+		var yieldErr error
+		err := importer.Each(format, f, func(c cmdb.Candidate) error {
+			yieldErr = yield(c)
+			return yieldErr
+		})
+		if err != nil && yieldErr == nil {
+			fileErr = err
 		}
 		return err
 	}
 	rep, err := a.d.CMDB.Import(r.Context(), principal(r), cmdb.ImportRequest{
-		Format: format, Filename: filename, Candidates: cands, Strict: strict,
+		Format: format, Filename: filename, Source: src, Strict: strict,
 	})
-	if err != nil && len(rep.Rows) > 0 {
-		// A refused strict import: the problem carries the full report.
+	switch {
+	case err != nil && fileErr != nil && errors.Is(err, fileErr):
+		if e, ok := errs.As(err); ok && e.Kind == errs.Invalid {
+			return badRequest(e)
+		}
+		return err
+	case err != nil && (rep.Key != "" || rep.Total() > 0):
+		// A refused strict import, or one that stopped part-way: the
+		// problem carries the report.
 		p := problemFor(err, r)
 		p.Report = rep
 		sendProblem(w, p)
 		return nil
-	}
-	if err != nil {
+	case err != nil:
 		return err
 	}
 	created(w, "/api/v1/imports/"+rep.Key, rep)
 	return nil
+}
+
+// spool copies an upload into a temporary file, which is removed when
+// closed: an import reads its file twice (check, then apply), and a file
+// of tens of megabytes is not to be held in memory meanwhile. Reading the
+// upload fails as the request does: too large (413), too slow (408).
+func spool(body io.Reader) (*spooled, error) {
+	f, err := os.CreateTemp("", "rampart-import-*")
+	if err != nil {
+		return nil, fmt.Errorf("spool upload: %w", err)
+	}
+	s := &spooled{File: f}
+	lim := &limitWatch{r: body}
+	if _, err := io.Copy(f, lim); err != nil {
+		s.Close()
+		switch {
+		case lim.err != nil:
+			return nil, lim.err
+		case timedOut(err):
+			return nil, requestTimeout()
+		case lim.read:
+			return nil, badField("file", "the upload could not be read: %v", err)
+		}
+		return nil, fmt.Errorf("spool upload: %w", err)
+	}
+	return s, nil
+}
+
+// spooled is a temporary file that is removed when closed.
+type spooled struct{ *os.File }
+
+func (s *spooled) Close() error {
+	err := s.File.Close()
+	return errors.Join(err, os.Remove(s.Name()))
 }
 
 // uploadedFile returns the file in the request body: the "file" part of a
@@ -133,14 +182,19 @@ func uploadedFile(r *http.Request) (io.Reader, string, error) {
 	}
 }
 
-// limitWatch remembers whether reading hit the body size limit.
+// limitWatch remembers whether reading hit the body size limit, and
+// whether the error came from reading the upload at all.
 type limitWatch struct {
-	r   io.Reader
-	err error
+	r    io.Reader
+	err  error
+	read bool // a read of the upload failed (not a write of the spool)
 }
 
 func (l *limitWatch) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) {
+		l.read = true
+	}
 	if err != nil && tooLarge(err) && l.err == nil {
 		l.err = errs.E(errs.TooLarge, "upload is larger than the limit of %s", sizeOf(err))
 	}
@@ -171,9 +225,15 @@ type importPage struct {
 	NextCursor string              `json:"next_cursor,omitempty"`
 }
 
-// getImport: GET /api/v1/imports/{key}.
+// getImport: GET /api/v1/imports/{key}, with one page of the rows kept
+// with the report (?cursor=, ?limit=).
 func (a *api) getImport(w http.ResponseWriter, r *http.Request) error {
-	rep, err := a.d.CMDB.FindImport(r.Context(), principal(r), r.PathValue("key"))
+	q := params(r)
+	pg := q.page()
+	if err := q.err(); err != nil {
+		return err
+	}
+	rep, err := a.d.CMDB.FindImport(r.Context(), principal(r), r.PathValue("key"), pg.Cursor, pg.Limit)
 	if err != nil {
 		return err
 	}

@@ -139,8 +139,8 @@ func (a *api) table() []route {
 				desc: "Reconciles each element (the JSON import format, docs/import-formats.md) with the CMDB by its " +
 					"identifiers: no match creates a CI, one match updates it (identifiers and tags are added, attributes " +
 					"merged), several matches reject the element as a conflict. The whole array is one import with a stored " +
-					"report (IMP-n) listing each element's outcome; sending the same array twice changes nothing the second " +
-					"time. Body up to 64 MiB."}},
+					"report (IMP-n) counting each outcome and listing rejected elements; sending the same array twice " +
+					"changes nothing the second time. Body up to 64 MiB."}},
 		{method: get, path: "/api/v1/cis/{key}", h: a.getCI,
 			doc: op{id: "getCI", tag: "cmdb", summary: "One configuration item", resp: "CI", etag: true, perm: auth.CIRead,
 				desc: "The CI with this key (any case: ci-314 finds CI-314); ETag carries its version for a later PATCH. " +
@@ -180,16 +180,20 @@ func (a *api) table() []route {
 				desc: "Send the file (up to 64 MiB) as the raw body, or as the field \"file\" of a multipart form. It is " +
 					"read completely first: a file that cannot be read (malformed or truncated, XML with entities, an " +
 					"unknown CSV column) imports nothing and answers 400 naming the line. Each row is then matched to " +
-					"CIs by identifiers like POST /api/v1/cis/bulk, in one transaction; rows with bad values are rejected " +
-					"and listed with their errors while the others apply. Columns and fields: docs/import-formats.md."}},
+					"CIs by identifiers like POST /api/v1/cis/bulk, in chunks of 1,000 rows, each its own transaction; " +
+					"rows with bad values are rejected and listed with their errors while the others apply. With " +
+					"strict=true every row is checked first and any rejection applies nothing (422 with the report). " +
+					"An import that stops part-way answers with its error and the stored report (status failed, " +
+					"applied_through). Columns, fields and guarantees: docs/import-formats.md."}},
 		{method: get, path: "/api/v1/imports", h: a.listImports,
 			doc: op{id: "listImports", tag: "imports", summary: "Past imports, newest first (rows omitted)", query: pageParams, resp: "ImportPage", perm: auth.ImportRead,
 				desc: "Import reports with their counts, newest first, paged by cursor without a total. Row detail is " +
 					"left out; GET /api/v1/imports/{key} has it. Staff only, since a report names CIs across the whole CMDB."}},
 		{method: get, path: "/api/v1/imports/{key}", h: a.getImport,
-			doc: op{id: "getImport", tag: "imports", summary: "One import report with its rows", resp: "ImportReport", perm: auth.ImportRead,
-				desc: "The report of one import (IMP-n, any case): who ran it, when, the counts, and every row with its " +
-					"outcome, the CI it created or updated, and the errors of rejected rows."}},
+			doc: op{id: "getImport", tag: "imports", summary: "One import report with a page of its rows", query: pageParams, resp: "ImportReport", perm: auth.ImportRead,
+				desc: "The report of one import (IMP-n, any case): who ran it, when, how far it got, the counts, and " +
+					"one page of the rows kept with it (every rejected row with its errors; a conflict names the CIs it " +
+					"matched), continued with ?cursor= from next_cursor."}},
 
 		{method: get, path: "/api/v1/users", h: a.listUsers,
 			doc: op{id: "listUsers", tag: "users", summary: "List users (requesters see only themselves)", query: userFilterParams, resp: "UserPage", perm: auth.UserRead,

@@ -207,27 +207,34 @@ func schemas() obj {
 		"Upload": object("a discovery file as a multipart form field", []string{"file"}, obj{
 			"file": obj{"type": "string", "format": "binary", "description": "the nmap XML, CSV or JSON file, up to 64 MiB"},
 		}),
-		"ImportRow": object("what happened to one row of an import", []string{"row", "label", "action"}, obj{
+		"ImportRow": object("what happened to one row of an import that needs attention", []string{"row", "label", "action"}, obj{
 			"row":   obj{"type": "integer", "description": "1-based: CSV data row (the header is not a row), JSON array element, or nmap <host> in file order"},
 			"label": str("how to find the row in the file, e.g. \"host 192.0.2.5\" or \"row 12 (web-01)\""),
 			"action": enum("created: no CI matched, one was made; updated: one CI matched and changed; unchanged: it matched and "+
 				"already held these values; rejected: not applied, see errors or conflict",
 				[]string{"created", "updated", "unchanged", "rejected"}),
-			"ci_key":   str("key of the CI created, updated or left unchanged"),
+			"ci_key":   str("key of the CI the row was applied to, when it was"),
 			"errors":   array("why a rejected row was refused, by field or column", ref("FieldError")),
 			"conflict": array("keys of the CIs the row matched when it matched more than one", str("CI key")),
 		}),
-		"ImportReport": object("outcome of an import", []string{"key", "format", "created", "updated", "unchanged", "rejected"}, obj{
-			"key":        str("IMP-7; empty when a strict import was refused"),
-			"format":     enum("the file format the import read", cmdb.ImportFormats),
-			"filename":   str("file name as uploaded or given with ?filename=; may be empty"),
-			"actor":      str("username of who ran it"),
-			"created_at": timestamp("when the import ran (UTC)"),
-			"created":    obj{"type": "integer", "description": "rows that created a CI"},
-			"updated":    obj{"type": "integer", "description": "rows that changed an existing CI"},
-			"unchanged":  obj{"type": "integer", "description": "rows that matched a CI already holding their values"},
-			"rejected":   obj{"type": "integer", "description": "rows not applied (bad values or a conflict)"},
-			"rows":       array("every row with its outcome; absent in lists of imports", ref("ImportRow")),
+		"ImportReport": object("outcome of an import: counts of every outcome, rows only where one needs attention", []string{"key", "format", "status", "applied_through", "created", "updated", "unchanged", "rejected"}, obj{
+			"key":      str("IMP-7; empty when a strict import was refused"),
+			"format":   enum("the file format the import read", cmdb.ImportFormats),
+			"filename": str("file name as uploaded or given with ?filename=; may be empty"),
+			"actor":    str("username of who ran it"),
+			"status": enum("running: rows are being applied, chunk by chunk; done: every row was; failed: the import "+
+				"stopped part-way (see error and applied_through); interrupted: the server running it stopped",
+				[]string{cmdb.ImportRunning, cmdb.ImportDone, cmdb.ImportFailed, cmdb.ImportInterrupted}),
+			"applied_through": obj{"type": "integer", "description": "the last row the import got through: every row up to it was applied or rejected, none after it"},
+			"error":           str("why a failed import stopped"),
+			"created_at":      timestamp("when the import started (UTC)"),
+			"updated_at":      timestamp("when the import last applied a chunk of rows or ended (UTC)"),
+			"created":         obj{"type": "integer", "description": "rows that created a CI"},
+			"updated":         obj{"type": "integer", "description": "rows that changed an existing CI"},
+			"unchanged":       obj{"type": "integer", "description": "rows that matched a CI already holding their values"},
+			"rejected":        obj{"type": "integer", "description": "rows not applied (bad values or a conflict)"},
+			"rows":            array("one page of the rows kept with the report, in row order: each rejected row with its reasons (a conflict names the CIs matched); absent in lists of imports", ref("ImportRow")),
+			"next_cursor":     str("pass as ?cursor= to GET /api/v1/imports/{key} for the next page of rows; absent on the last"),
 		}),
 		"ImportPage": pageOf("past imports, newest first, without rows", "ImportReport", false),
 		"User": object("a user; never carries password or token hashes", []string{"username", "roles"}, obj{

@@ -29,7 +29,7 @@ type Services struct {
 // unit of work. clk is the clock sessions and tokens expire by.
 func New(db *store.DB, clk clock.Clock) Services {
 	return Services{
-		CMDB:  cmdb.NewService(store.Bind(db, cmdbstore.Bind)),
+		CMDB:  cmdb.NewService(store.Bind(db, cmdbstore.Bind)).WithScratch(cmdbstore.OpenScratch),
 		Auth:  auth.NewService(store.Bind(db, authstore.Bind), clk),
 		Audit: auditlog.NewService(store.Bind(db, func(tx *store.Tx) auditlog.Tx { return tx })),
 		Jobs:  jobs.NewService(store.Bind(db, jobstore.Bind)),

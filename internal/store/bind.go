@@ -25,6 +25,12 @@ func (b Bound[T]) InTx(ctx context.Context, fn func(T) error) error {
 	return b.db.InTx(ctx, func(tx *Tx) error { return fn(b.bind(tx)) })
 }
 
+// InTxAlone runs fn in a write transaction never shared with other units
+// (see DB.InTxAlone).
+func (b Bound[T]) InTxAlone(ctx context.Context, fn func(T) error) error {
+	return b.db.InTxAlone(ctx, func(tx *Tx) error { return fn(b.bind(tx)) })
+}
+
 // View runs fn in a read-only transaction.
 func (b Bound[T]) View(ctx context.Context, fn func(T) error) error {
 	return b.db.View(ctx, func(tx *Tx) error { return fn(b.bind(tx)) })

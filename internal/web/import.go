@@ -1,6 +1,7 @@
 package web
 
 import (
+	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -46,10 +47,10 @@ func (s *server) importListView(r *http.Request, rq *request) (importListView, e
 	return v, nil
 }
 
-// importRun parses an uploaded discovery file and reconciles it with the
-// CMDB in one transaction, then shows the report. A file that cannot be
-// parsed, or a strict import with rejected rows, changes nothing and is
-// explained on the form.
+// importRun reconciles an uploaded discovery file with the CMDB (in
+// chunks, see cmdb.Service.Import), then shows the report. A file that
+// cannot be parsed, or a strict import with rejected rows, changes nothing
+// and is explained on the form.
 func (s *server) importRun(w http.ResponseWriter, r *http.Request, rq *request) error {
 	if err := rq.P.Require(auth.ImportRun); err != nil {
 		return err
@@ -76,20 +77,25 @@ func (s *server) importRun(w http.ResponseWriter, r *http.Request, rq *request) 
 			return fail(fieldErrors{"format": {"cannot tell the format from the file name; choose one"}})
 		}
 	}
-	cands, err := importer.Parse(format, file)
-	if err == nil {
-		var rep cmdb.ImportReport
-		rep, err = s.CMDB.Import(r.Context(), rq.P, cmdb.ImportRequest{Format: format, Filename: filepath.Base(hdr.Filename), Candidates: cands, Strict: strict})
-		if err == nil {
-			return redirect(w, r, "/imports/"+rep.Key, "")
+	src := func(yield func(cmdb.Candidate) error) error {
+		// The form's file is on disk beyond a small size (uploadMemory), so
+		// reading it twice costs no memory.
+		if _, err := file.Seek(0, io.SeekStart); err != nil {
+			return err
 		}
-		if errs.Is(err, errs.Invalid) && len(rep.Rows) > 0 {
-			// A strict import refused: show what would have happened and
-			// why, with nothing applied.
-			v := s.importShowView(r, rq, rep)
-			v.Refused = true
-			return s.render(w, http.StatusUnprocessableEntity, "import_show", v)
-		}
+		return importer.Each(format, file, yield)
+	}
+	rep, err := s.CMDB.Import(r.Context(), rq.P, cmdb.ImportRequest{Format: format, Filename: filepath.Base(hdr.Filename), Source: src, Strict: strict})
+	switch {
+	case err == nil, rep.Key != "":
+		// Done, or stopped part-way: the report says how far it got.
+		return redirect(w, r, "/imports/"+rep.Key, "")
+	case errs.Is(err, errs.Invalid) && rep.Total() > 0:
+		// A strict import refused: show what would have happened and
+		// why, with nothing applied.
+		v := s.importShowView(r, rq, rep)
+		v.Refused = true
+		return s.render(w, http.StatusUnprocessableEntity, "import_show", v)
 	}
 	if errs.Is(err, errs.Invalid) || errs.Is(err, errs.TooLarge) {
 		fe := fieldErrors{}

@@ -4,30 +4,32 @@ import (
 	"net/http"
 
 	"github.com/rampart-itsm/rampart/internal/cmdb"
+	"github.com/rampart-itsm/rampart/internal/paging"
 )
 
-// maxReportRows bounds how many accepted rows a report page lists; rejected
-// rows, the ones that need attention, are always listed first.
-const maxReportRows = 500
-
-// importShowView is one import's report.
+// importShowView is one import's report with a page of its kept rows.
 type importShowView struct {
 	layout
 	Report   cmdb.ImportReport
 	Rejected []cmdb.ImportRow
-	Applied  []cmdb.ImportRow
-	Omitted  int  // accepted rows not listed
 	Refused  bool // a strict import that applied nothing
+	NextURL  string
+	PrevURL  string
+	FirstURL string
 }
 
-// importShow shows the counts of an import and its rows, rejected first
-// with their reasons.
+// importShow shows the counts of an import, how far it got, and a page of
+// its rejected rows with their reasons.
 func (s *server) importShow(w http.ResponseWriter, r *http.Request, rq *request) error {
-	rep, err := s.CMDB.FindImport(r.Context(), rq.P, r.PathValue("key"))
+	q := r.URL.Query()
+	pg := paging.FromQuery(q, nil)
+	rep, err := s.CMDB.FindImport(r.Context(), rq.P, r.PathValue("key"), pg.Cursor, pg.Limit)
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "import_show", s.importShowView(r, rq, rep))
+	v := s.importShowView(r, rq, rep)
+	v.FirstURL, v.PrevURL, v.NextURL = pageLinks("/imports/"+rep.Key, q, rep.NextCursor)
+	return s.render(w, http.StatusOK, "import_show", v)
 }
 
 func (s *server) importShowView(r *http.Request, rq *request, rep cmdb.ImportReport) importShowView {
@@ -35,16 +37,5 @@ func (s *server) importShowView(r *http.Request, rq *request, rep cmdb.ImportRep
 	if rep.Key == "" {
 		title = "Import refused"
 	}
-	v := importShowView{layout: s.frame(r, rq, title, "imports"), Report: rep}
-	for _, row := range rep.Rows {
-		switch {
-		case row.Action == "rejected":
-			v.Rejected = append(v.Rejected, row)
-		case len(v.Applied) < maxReportRows:
-			v.Applied = append(v.Applied, row)
-		default:
-			v.Omitted++
-		}
-	}
-	return v
+	return importShowView{layout: s.frame(r, rq, title, "imports"), Report: rep, Rejected: rep.Rows}
 }

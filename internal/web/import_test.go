@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -38,8 +39,8 @@ func TestImportPageShowsTheReport(t *testing.T) {
 		if rej.Length() != 1 || !strings.Contains(rej.Find("ul.reasons").Text(), "kind") {
 			t.Fatalf("rejected rows: %q", rej.Text())
 		}
-		if doc.Find("#applied-rows a[href^='/cis/CI-']").Length() != 2 {
-			t.Error("applied rows do not link their CIs")
+		if doc.Find("#import-status").Length() != 0 {
+			t.Errorf("a finished import shows a status alert: %q", doc.Find("#import-status").Text())
 		}
 
 		// The second run of the same file changes nothing, and is listed.
@@ -70,6 +71,31 @@ func TestStrictImportAppliesNothing(t *testing.T) {
 		}
 		if e.count() != 0 {
 			t.Fatal("strict import applied rows")
+		}
+	})
+}
+
+// A report keeps its rejected rows, shown a page at a time.
+func TestImportReportPagesItsRows(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		e.user("ann", auth.RoleAgent)
+		c := e.login("ann")
+		var b strings.Builder
+		b.WriteString("name,kind,ips\n")
+		for i := 1; i <= 60; i++ {
+			fmt.Fprintf(&b, "bad-%d,spaceship,10.9.0.%d\n", i, i)
+		}
+		rec := c.upload("/imports", map[string]string{"format": "csv"}, "bad.csv", []byte(b.String()))
+		wantStatus(t, rec, http.StatusSeeOther)
+		first := c.mustGet(location(rec))
+		next := first.Find(`.pager a[rel=next]`).AttrOr("href", "")
+		if n := first.Find("#rejected-rows tbody tr").Length(); n != 50 || next == "" {
+			t.Fatalf("first page: %d rows, next %q", n, next)
+		}
+		second := c.mustGet(next)
+		rows := second.Find("#rejected-rows tbody tr")
+		if rows.Length() != 10 || strings.TrimSpace(rows.First().Find("td.num").Text()) != "51" || second.Find(`.pager a[rel=next]`).Length() != 0 {
+			t.Errorf("second page: %d rows from %q", rows.Length(), rows.First().Find("td.num").Text())
 		}
 	})
 }

@@ -19,8 +19,9 @@ const (
 	maxFormBytes   = 1 << 20
 	maxUploadBytes = 64 << 20
 	// uploadMemory is how much of a multipart body is held in memory;
-	// the rest spills to temporary files.
-	uploadMemory = 8 << 20
+	// the rest spills to a temporary file, which an import then reads
+	// twice (check, apply): an upload never costs memory for its size.
+	uploadMemory = 256 << 10
 )
 
 // request is what a page handler knows about who is asking.

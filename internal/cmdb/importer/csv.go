@@ -25,6 +25,17 @@ import (
 // candidate carries a Problem naming the column, and the other rows
 // proceed.
 func ParseCSV(r io.Reader) ([]cmdb.Candidate, error) {
+	var out []cmdb.Candidate
+	if err := EachCSV(r, collect(&out)); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EachCSV is ParseCSV handing each candidate to yield as soon as its row
+// is read, so a file of any size is never held in memory. An error from
+// yield ends the reading and is returned as it is.
+func EachCSV(r io.Reader, yield func(cmdb.Candidate) error) error {
 	src := &source{r: r}
 	br := bufio.NewReaderSize(src, 64<<10)
 	// Spreadsheets save "CSV UTF-8" with a byte order mark; dropped before
@@ -38,10 +49,10 @@ func ParseCSV(r io.Reader) ([]cmdb.Candidate, error) {
 	cr.LazyQuotes = false
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, fileError("CSV", "line 1", "the file is empty; a header row naming the columns is required")
+		return fileError("CSV", "line 1", "the file is empty; a header row naming the columns is required")
 	}
 	if err != nil {
-		return nil, csvSyntax(src, err)
+		return csvSyntax(src, err)
 	}
 	cols, problems := resolveHeader(header)
 	if len(problems) > 0 {
@@ -49,21 +60,20 @@ func ParseCSV(r io.Reader) ([]cmdb.Candidate, error) {
 		for _, p := range problems {
 			e.Fields = append(e.Fields, errs.FieldError{Field: "header", Message: p})
 		}
-		return nil, e
+		return e
 	}
-	var out []cmdb.Candidate
 	for row := 1; ; row++ {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
-			return out, nil
+			return nil
 		}
 		var pe *csv.ParseError
 		short := errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount)
 		if err != nil && !short {
-			return nil, csvSyntax(src, err)
+			return csvSyntax(src, err)
 		}
 		if row > maxRows {
-			return nil, tooManyRows("CSV", "rows")
+			return tooManyRows("CSV", "rows")
 		}
 		c := csvRow(cols, rec, row)
 		if short {
@@ -72,7 +82,9 @@ func ParseCSV(r io.Reader) ([]cmdb.Candidate, error) {
 			c.Problems = append(c.Problems, errs.FieldError{Field: "row",
 				Message: "has " + itoa(len(rec)) + " cells, the header has " + itoa(len(cols))})
 		}
-		out = append(out, c)
+		if err := yield(c); err != nil {
+			return err
+		}
 	}
 }
 

@@ -22,15 +22,26 @@ import (
 // returned wrapped. Unknown fields and values of the wrong type are
 // Problems of their item only.
 func ParseJSON(r io.Reader) ([]cmdb.Candidate, error) {
+	var out []cmdb.Candidate
+	if err := EachJSON(r, collect(&out)); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EachJSON is ParseJSON handing each candidate to yield as soon as its
+// item is read. An error from yield ends the reading and is returned as
+// it is.
+func EachJSON(r io.Reader, yield func(cmdb.Candidate) error) error {
 	src := &source{r: r}
 	lc := &lineCounter{r: src}
-	p := &jsonParser{src: src, lc: lc, d: json.NewDecoder(lc)}
+	p := &jsonParser{src: src, lc: lc, d: json.NewDecoder(lc), yield: yield}
 	tok, err := p.token()
 	if errors.Is(err, io.EOF) {
-		return nil, fileError("JSON", "line 1", "the file is empty; expected an array of CIs or {\"items\": [...]}")
+		return fileError("JSON", "line 1", "the file is empty; expected an array of CIs or {\"items\": [...]}")
 	}
 	if err != nil {
-		return nil, p.syntax(err)
+		return p.syntax(err)
 	}
 	switch tok {
 	case json.Delim('['):
@@ -38,18 +49,18 @@ func ParseJSON(r io.Reader) ([]cmdb.Candidate, error) {
 	case json.Delim('{'):
 		err = p.page()
 	default:
-		return nil, fileError("JSON", lc.where(p.start), "expected an array of CIs or an object {\"items\": [...]}")
+		return fileError("JSON", lc.where(p.start), "expected an array of CIs or an object {\"items\": [...]}")
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if _, err := p.token(); !errors.Is(err, io.EOF) {
 		if err != nil {
-			return nil, p.syntax(err)
+			return p.syntax(err)
 		}
-		return nil, fileError("JSON", lc.where(p.start), "unexpected data after the end of the JSON value")
+		return fileError("JSON", lc.where(p.start), "unexpected data after the end of the JSON value")
 	}
-	return p.out, nil
+	return nil
 }
 
 type jsonParser struct {
@@ -57,7 +68,8 @@ type jsonParser struct {
 	lc    *lineCounter
 	d     *json.Decoder
 	start int64 // offset where the token or value being read starts
-	out   []cmdb.Candidate
+	read  int   // items read so far
+	yield func(cmdb.Candidate) error
 }
 
 // token and decode remember where the decoder stands before reading, so a
@@ -127,14 +139,17 @@ func (p *jsonParser) page() error {
 // closing one.
 func (p *jsonParser) items() error {
 	for p.d.More() {
-		if len(p.out) >= maxRows {
+		if p.read >= maxRows {
 			return tooManyRows("JSON", "items")
 		}
 		var raw json.RawMessage
 		if err := p.decode(&raw); err != nil {
 			return p.syntax(err)
 		}
-		p.out = append(p.out, jsonItem(raw, len(p.out)+1))
+		p.read++
+		if err := p.yield(jsonItem(raw, p.read)); err != nil {
+			return err
+		}
 	}
 	if _, err := p.token(); err != nil { // the closing bracket
 		return p.syntax(err)

@@ -31,8 +31,18 @@ type SkippedHost struct {
 // ParseNmapXML reads nmap's XML output (-oX) and returns a candidate for
 // every host that is up; see DecodeNmap for what is skipped and why.
 func ParseNmapXML(r io.Reader) ([]cmdb.Candidate, error) {
-	scan, err := DecodeNmap(r)
-	return scan.Candidates, err
+	var out []cmdb.Candidate
+	if err := EachNmap(r, collect(&out)); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EachNmap is ParseNmapXML handing each candidate to yield as soon as its
+// host is read; skipped hosts are left out. An error from yield ends the
+// reading and is returned as it is.
+func EachNmap(r io.Reader, yield func(cmdb.Candidate) error) error {
+	return decodeNmap(r, yield, nil)
 }
 
 // DecodeNmap reads nmap's XML output (-oX), streaming host by host. Any
@@ -50,21 +60,28 @@ func ParseNmapXML(r io.Reader) ([]cmdb.Candidate, error) {
 // errs.TooLarge beyond MaxRows hosts. Problems with one host (an address
 // that does not parse) are that candidate's Problems.
 func DecodeNmap(r io.Reader) (NmapScan, error) {
+	var scan NmapScan
+	err := decodeNmap(r, collect(&scan.Candidates), func(h SkippedHost) { scan.Skipped = append(scan.Skipped, h) })
+	if err != nil {
+		return NmapScan{}, err
+	}
+	return scan, nil
+}
+
+func decodeNmap(r io.Reader, yield func(cmdb.Candidate) error, skipped func(SkippedHost)) error {
 	src := &source{r: r}
-	p := &nmapParser{src: src, d: xml.NewDecoder(bufio.NewReaderSize(src, 64<<10))}
+	p := &nmapParser{src: src, d: xml.NewDecoder(bufio.NewReaderSize(src, 64<<10)), yield: yield, skipped: skipped}
 	// Strict mode and no Entity map: &foo; is an error, never expanded.
 	// No CharsetReader: nmap writes UTF-8 and anything else is refused.
 	p.d.Strict = true
-	if err := p.run(); err != nil {
-		return NmapScan{}, err
-	}
-	return p.scan, nil
+	return p.run()
 }
 
 type nmapParser struct {
 	src      *source
 	d        *xml.Decoder
-	scan     NmapScan
+	yield    func(cmdb.Candidate) error
+	skipped  func(SkippedHost) // nil: not wanted
 	hosts    int
 	line     int // line where the token being handled starts
 	doctype  bool
@@ -154,7 +171,9 @@ func (p *nmapParser) start(t xml.StartElement) error {
 		if p.hosts > maxRows {
 			return tooManyRows("nmap XML", "hosts")
 		}
-		p.host(&h)
+		if err := p.host(&h); err != nil {
+			return err
+		}
 	case "runstats":
 		var rs nmapRunStats
 		if err := p.d.DecodeElement(&rs, &t); err != nil {
@@ -176,13 +195,15 @@ func (p *nmapParser) start(t xml.StartElement) error {
 }
 
 // host turns one <host> into a candidate or a skipped entry.
-func (p *nmapParser) host(h *nmapHost) {
+func (p *nmapParser) host(h *nmapHost) error {
 	c, reason := nmapCandidate(h, p.hosts)
 	if reason != "" {
-		p.scan.Skipped = append(p.scan.Skipped, SkippedHost{Row: c.Row, Label: c.Label, Reason: reason})
-		return
+		if p.skipped != nil {
+			p.skipped(SkippedHost{Row: c.Row, Label: c.Label, Reason: reason})
+		}
+		return nil
 	}
-	p.scan.Candidates = append(p.scan.Candidates, c)
+	return p.yield(c)
 }
 
 func (p *nmapParser) fail(format string, args ...any) error {

@@ -27,3 +27,29 @@ func Parse(format string, r io.Reader) ([]cmdb.Candidate, error) {
 	}
 	return nil, errs.Field("format", "unknown import format %q; use nmap, csv or json", format)
 }
+
+// Each is Parse handing each candidate to yield as soon as it is read,
+// in file order, instead of collecting them: memory stays flat whatever
+// the size of the file. A file that turns out to be unreadable part-way
+// fails after some candidates were handed over, so a caller that must not
+// act on part of a bad file reads it through once first. An error from
+// yield ends the reading and is returned as it is.
+func Each(format string, r io.Reader, yield func(cmdb.Candidate) error) error {
+	switch strings.ToLower(strings.TrimSpace(format)) {
+	case "nmap":
+		return EachNmap(r, yield)
+	case "csv":
+		return EachCSV(r, yield)
+	case "json":
+		return EachJSON(r, yield)
+	}
+	return errs.Field("format", "unknown import format %q; use nmap, csv or json", format)
+}
+
+// collect returns a yield function that appends to *out.
+func collect(out *[]cmdb.Candidate) func(cmdb.Candidate) error {
+	return func(c cmdb.Candidate) error {
+		*out = append(*out, c)
+		return nil
+	}
+}

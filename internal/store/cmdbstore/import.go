@@ -11,32 +11,60 @@ import (
 	"github.com/rampart-itsm/rampart/internal/store"
 )
 
-// InsertImport stores an import report; its rows go into the report column
-// as JSON, the counts into columns so lists need not parse it.
+// InsertImport stores a new report: counts in columns so lists need not
+// read the rows, which go into import_rows as chunks are applied.
 func (s *cmdbStore) InsertImport(ctx context.Context, r *cmdb.ImportReport) error {
-	rows := r.Rows
-	if rows == nil {
-		rows = []cmdb.ImportRow{}
-	}
-	body, err := json.Marshal(rows)
-	if err != nil {
-		return fmt.Errorf("import report: %w", err)
-	}
-	_, err = s.tx.Exec(ctx, `INSERT INTO imports (key, format, filename, actor, created, updated, unchanged, rejected, report, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		r.Key, r.Format, r.Filename, r.Actor, r.Created, r.Updated, r.Unchanged, r.Rejected, string(body), store.At(r.CreatedAt))
-	return err
+	return store.MapError(s.tx.QueryRow(ctx, `INSERT INTO imports (key, format, filename, actor, status, applied_through, error,
+			created, updated, unchanged, rejected, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+		r.Key, r.Format, r.Filename, r.Actor, r.Status, r.AppliedThrough, r.Error,
+		r.Created, r.Updated, r.Unchanged, r.Rejected, store.At(r.CreatedAt), store.At(r.UpdatedAt)).Scan(&r.ID))
 }
 
-const importColumns = `id, key, format, filename, actor, created, updated, unchanged, rejected, created_at`
+// UpdateImport writes the report's progress and keeps rows with it.
+func (s *cmdbStore) UpdateImport(ctx context.Context, r *cmdb.ImportReport, rows []cmdb.ImportRow) error {
+	_, err := s.tx.Exec(ctx, `UPDATE imports SET status = $1, applied_through = $2, error = $3,
+			created = $4, updated = $5, unchanged = $6, rejected = $7, updated_at = $8
+		WHERE id = $9`,
+		r.Status, r.AppliedThrough, r.Error, r.Created, r.Updated, r.Unchanged, r.Rejected, store.At(r.UpdatedAt), r.ID)
+	if err != nil || len(rows) == 0 {
+		return err
+	}
+	type encoded struct{ errors, conflict string }
+	enc := make([]encoded, len(rows))
+	for i, row := range rows {
+		e, err := json.Marshal(nonNil(row.Errors))
+		if err != nil {
+			return fmt.Errorf("import row %d: %w", row.Row, err)
+		}
+		c, err := json.Marshal(nonNil(row.Conflict))
+		if err != nil {
+			return fmt.Errorf("import row %d: %w", row.Row, err)
+		}
+		enc[i] = encoded{string(e), string(c)}
+	}
+	in := s.tx.NewInserter("import_rows", []string{"import_id", "row", "label", "action", "ci_key", "errors", "conflict"}, nil)
+	defer in.Close()
+	return in.Run(ctx, len(rows), func(i int, dst []any) []any {
+		row := rows[i]
+		return append(dst, r.ID, row.Row, row.Label, row.Action, row.CIKey, enc[i].errors, enc[i].conflict)
+	})
+}
 
-func scanImport(sc store.Scanner, extra ...any) (cmdb.ImportReport, int64, error) {
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+const importColumns = `id, key, format, filename, actor, status, applied_through, error, created, updated, unchanged, rejected, created_at, updated_at`
+
+func scanImport(sc store.Scanner) (cmdb.ImportReport, error) {
 	var r cmdb.ImportReport
-	var id int64
-	dst := append([]any{&id, &r.Key, &r.Format, &r.Filename, &r.Actor, &r.Created, &r.Updated, &r.Unchanged,
-		&r.Rejected, store.ScanTime(&r.CreatedAt)}, extra...)
-	err := sc.Scan(dst...)
-	return r, id, store.MapError(err)
+	err := sc.Scan(&r.ID, &r.Key, &r.Format, &r.Filename, &r.Actor, &r.Status, &r.AppliedThrough, &r.Error,
+		&r.Created, &r.Updated, &r.Unchanged, &r.Rejected, store.ScanTime(&r.CreatedAt), store.ScanTime(&r.UpdatedAt))
+	return r, store.MapError(err)
 }
 
 // importVisibility is what visibility means for import reports: all or
@@ -62,13 +90,12 @@ func (s *cmdbStore) FindImports(ctx context.Context, cursor string, limit int, v
 	}
 	defer rows.Close()
 	var out []cmdb.ImportReport
-	var ids []int64
 	for rows.Next() {
-		r, id, err := scanImport(rows)
+		r, err := scanImport(rows)
 		if err != nil {
 			return nil, "", err
 		}
-		out, ids = append(out, r), append(ids, id)
+		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, "", store.MapError(err)
@@ -76,23 +103,63 @@ func (s *cmdbStore) FindImports(ctx context.Context, cursor string, limit int, v
 	next := ""
 	if len(out) > limit {
 		out = out[:limit]
-		next = store.EncodeCursor(ids[limit-1])
+		next = store.EncodeCursor(out[limit-1].ID)
 	}
 	return out, next, nil
 }
 
-// FindImportByKey returns one report visible to v with its rows.
+// FindImportByKey returns one report visible to v, without its rows.
 func (s *cmdbStore) FindImportByKey(ctx context.Context, key string, v auth.Visibility) (cmdb.ImportReport, error) {
-	var body string
 	var q store.Query
 	q.And("key = " + q.Arg(key))
 	q.And(store.Visible(&q, v, importVisibility))
-	r, _, err := scanImport(s.tx.QueryRow(ctx, `SELECT `+importColumns+`, report FROM imports`+q.Where(), q.Args()...), &body)
+	return scanImport(s.tx.QueryRow(ctx, `SELECT `+importColumns+` FROM imports`+q.Where(), q.Args()...))
+}
+
+// FindImportRows pages through an import's kept rows by row number; the
+// cursor is the last row number seen.
+func (s *cmdbStore) FindImportRows(ctx context.Context, importID int64, cursor string, limit int) ([]cmdb.ImportRow, string, error) {
+	var q store.Query
+	q.And("import_id = " + q.Arg(importID))
+	if cursor != "" {
+		var after int
+		if err := store.DecodeCursor(cursor, &after); err != nil {
+			return nil, "", err
+		}
+		q.And("row > " + q.Arg(after))
+	}
+	rows, err := s.tx.Query(ctx, `SELECT row, label, action, ci_key, errors, conflict FROM import_rows`+q.Where()+
+		` ORDER BY row LIMIT `+strconv.Itoa(limit+1), q.Args()...)
 	if err != nil {
-		return cmdb.ImportReport{}, err
+		return nil, "", err
 	}
-	if err := json.Unmarshal([]byte(body), &r.Rows); err != nil {
-		return cmdb.ImportReport{}, fmt.Errorf("import %s report: %w", key, err)
+	out, err := store.Collect(rows, func(sc store.Scanner) (cmdb.ImportRow, error) {
+		var r cmdb.ImportRow
+		var errors, conflict string
+		if err := sc.Scan(&r.Row, &r.Label, &r.Action, &r.CIKey, &errors, &conflict); err != nil {
+			return r, err
+		}
+		if err := json.Unmarshal([]byte(errors), &r.Errors); err != nil {
+			return r, fmt.Errorf("import row %d errors: %w", r.Row, err)
+		}
+		if err := json.Unmarshal([]byte(conflict), &r.Conflict); err != nil {
+			return r, fmt.Errorf("import row %d conflict: %w", r.Row, err)
+		}
+		if len(r.Errors) == 0 {
+			r.Errors = nil
+		}
+		if len(r.Conflict) == 0 {
+			r.Conflict = nil
+		}
+		return r, nil
+	})
+	if err != nil {
+		return nil, "", err
 	}
-	return r, nil
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = store.EncodeCursor(out[limit-1].Row)
+	}
+	return out, next, nil
 }
