@@ -136,17 +136,6 @@ const (
 	maxRefusedRows  = 1000
 )
 
-// importChunkRows is how many rows one transaction of an import reads,
-// decides and writes. On SQLite a chunk holds the one writer, so it bounds
-// how long any other write waits behind an import: a chunk of 1,000 CSV
-// rows (CIs, identifiers, tags, audit entries) takes about 60 ms on a
-// 2-core machine (about 16,000 rows/s), and a CI created meanwhile waits
-// at most that long. Larger chunks barely speed imports up: at 1,000 rows
-// the fixed cost of a chunk (its lookups, one key block, the commit) is
-// under 5% of it. The same size suits PostgreSQL, where a chunk holds the
-// CI key counter's row lock until it commits.
-const importChunkRows = 1000
-
 // Import reconciles the file's candidates with the CMDB: a candidate that
 // matches no CI by any identifier creates one, one that matches exactly one
 // CI updates the fields it gives (identifiers, tags and attributes are
@@ -158,9 +147,10 @@ const importChunkRows = 1000
 // The file is read through once first, so a file that cannot be read
 // (malformed, truncated) imports nothing; with Strict, that first pass
 // also decides every row without writing (see checkImport), and any
-// rejected row refuses the import. Then rows are applied in chunks of
-// importChunkRows, each its own transaction, so an import never holds
-// SQLite's writer for long. It remains one import: one key (taken before
+// rejected row refuses the import. Then rows are applied in chunks, each
+// its own transaction, of the size the store gives (Store.ChunkRows: 250
+// rows on SQLite, whose one writer others wait for, 1,000 on PostgreSQL),
+// so an import never holds SQLite's writer for long. It remains one import: one key (taken before
 // the first chunk), one stored report, which each chunk brings up to date
 // in its own transaction, so the report always says exactly how far the
 // import got. If a chunk fails (the database fails, the request is
@@ -185,8 +175,12 @@ func (s *Service) Import(ctx context.Context, p auth.Principal, req ImportReques
 	}
 	src := req.source()
 	rep := ImportReport{Format: req.Format, Filename: strings.TrimSpace(req.Filename), Actor: p.Actor(), Status: ImportRunning}
+	var size int
+	if err := s.t.View(ctx, func(tx Tx) error { size = tx.CMDB().ChunkRows(); return nil }); err != nil {
+		return ImportReport{}, err
+	}
 	if req.Strict {
-		refusal, err := s.checkImport(ctx, p, src, rep)
+		refusal, err := s.checkImport(ctx, p, src, size, rep)
 		if err != nil {
 			return ImportReport{}, err
 		}
@@ -208,22 +202,26 @@ func (s *Service) Import(ctx context.Context, p auth.Principal, req ImportReques
 	if err != nil {
 		return ImportReport{}, err
 	}
-	chunk := make([]Candidate, 0, importChunkRows)
-	flush := func() error {
-		err := s.applyChunk(ctx, p, &rep, chunk, req.Strict)
+	err = eachChunk(src, size, func(chunk []Candidate) error { return s.applyChunk(ctx, p, &rep, chunk, req.Strict) })
+	return s.finishImport(ctx, p, rep, err)
+}
+
+// eachChunk reads src and hands its candidates to fn in chunks of size (the
+// last may be smaller), reusing one slice: fn must not keep it.
+func eachChunk(src func(func(Candidate) error) error, size int, fn func([]Candidate) error) error {
+	chunk := make([]Candidate, 0, size)
+	err := src(func(c Candidate) error {
+		if chunk = append(chunk, c); len(chunk) < size {
+			return nil
+		}
+		err := fn(chunk)
 		chunk = chunk[:0]
 		return err
-	}
-	err = src(func(c Candidate) error {
-		if chunk = append(chunk, c); len(chunk) == importChunkRows {
-			return flush()
-		}
-		return nil
 	})
 	if err == nil && len(chunk) > 0 {
-		err = flush()
+		err = fn(chunk)
 	}
-	return s.finishImport(ctx, p, rep, err)
+	return err
 }
 
 // applyChunk reconciles and writes one chunk of candidates in a

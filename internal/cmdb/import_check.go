@@ -40,7 +40,7 @@ func (s *Service) WithScratch(open func() (Scratch, error)) *Service {
 // would have, with Rows listing rejected rows (at most maxRefusedRows;
 // the counts cover all). An error means the file or the database could
 // not be read.
-func (s *Service) checkImport(ctx context.Context, p auth.Principal, src func(func(Candidate) error) error, rep ImportReport) (ImportReport, error) {
+func (s *Service) checkImport(ctx context.Context, p auth.Principal, src func(func(Candidate) error) error, size int, rep ImportReport) (ImportReport, error) {
 	open := s.scratch
 	if open == nil {
 		open = newMemScratch
@@ -51,9 +51,7 @@ func (s *Service) checkImport(ctx context.Context, p auth.Principal, src func(fu
 	}
 	defer sc.Close()
 	var next int64 // the last id given to a CI the file would create
-	chunk := make([]Candidate, 0, importChunkRows)
-	check := func() error {
-		defer func() { chunk = chunk[:0] }()
+	err = eachChunk(src, size, func(chunk []Candidate) error {
 		return s.t.View(ctx, func(tx Tx) error {
 			rc := newReconciler(tx.CMDB(), p, len(chunk))
 			rc.scratch = sc
@@ -80,16 +78,7 @@ func (s *Service) checkImport(ctx context.Context, p auth.Principal, src func(fu
 			}
 			return sc.Put(ctx, keep)
 		})
-	}
-	err = src(func(c Candidate) error {
-		if chunk = append(chunk, c); len(chunk) == importChunkRows {
-			return check()
-		}
-		return nil
 	})
-	if err == nil && len(chunk) > 0 {
-		err = check()
-	}
 	if err != nil {
 		return ImportReport{}, err
 	}

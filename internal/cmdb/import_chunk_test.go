@@ -14,9 +14,16 @@ import (
 	"github.com/rampart-itsm/rampart/internal/store/cmdbstore"
 )
 
-// Imports run in chunks of 1,000 rows, each its own transaction; these
-// tests use files of 2,500 rows: chunks of 1,000, 1,000 and 500.
-const chunkedRows = 2500
+// chunkRows is the engine's import chunk size (250 rows on SQLite, 1,000
+// on PostgreSQL). The tests use files of two and a half chunks.
+func (e *env) chunkRows(t *testing.T) int {
+	t.Helper()
+	var n int
+	if err := bind(e.db).View(e.ctx, func(tx cmdb.Tx) error { n = tx.CMDB().ChunkRows(); return nil }); err != nil || n < 8 {
+		t.Fatalf("chunk size %d, %v", n, err)
+	}
+	return n
+}
 
 // hosts returns n candidates for new hosts h-1... with one IP each.
 func hosts(n int) []cmdb.Candidate {
@@ -54,12 +61,16 @@ func TestImportRunsInChunksAsOneImport(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {
 		tc := &chunkCounter{Transactor: bind(e.db)}
 		svc := cmdb.NewService(tc)
-		cands := hosts(chunkedRows)
-		// Rows in later chunks meet what earlier chunks committed: row
-		// 1,500 adds a tag to the host row 1 created, and row 2,400 names
-		// hosts that rows 2 and 1,200 created: a conflict.
-		cands[1499] = cmdb.Candidate{Row: 1500, Identifiers: cmdb.Identifiers{Hostnames: []string{"h-1"}}, Fields: cmdb.Update{Tags: &[]string{"seen-twice"}}}
-		cands[2399] = cmdb.Candidate{Row: 2400, Identifiers: cmdb.Identifiers{Hostnames: []string{"h-2", "h-1200"}}}
+		c := e.chunkRows(t)
+		total := 2*c + c/2
+		cands := hosts(total)
+		// Rows in later chunks meet what earlier chunks committed: a row
+		// of the second chunk adds a tag to the host row 1 created, and a
+		// row of the third names hosts that rows 2 and c+2 created: a
+		// conflict.
+		tagger, conflicting := c+c/2, 2*c+c/4
+		cands[tagger-1] = cmdb.Candidate{Row: tagger, Identifiers: cmdb.Identifiers{Hostnames: []string{"h-1"}}, Fields: cmdb.Update{Tags: &[]string{"seen-twice"}}}
+		cands[conflicting-1] = cmdb.Candidate{Row: conflicting, Identifiers: cmdb.Identifiers{Hostnames: []string{"h-2", fmt.Sprintf("h-%d", c+2)}}}
 		rep, err := svc.Import(e.ctx, e.agent, cmdb.ImportRequest{Format: "csv", Filename: "big.csv", Candidates: cands})
 		if err != nil {
 			t.Fatal(err)
@@ -67,17 +78,17 @@ func TestImportRunsInChunksAsOneImport(t *testing.T) {
 		if got := tc.chunks.Load(); got != 3 {
 			t.Errorf("%d bulk transactions, want 3 chunks", got)
 		}
-		if rep.Key != "IMP-1" || rep.Status != cmdb.ImportDone || rep.AppliedThrough != chunkedRows ||
-			rep.Created != chunkedRows-2 || rep.Updated != 1 || rep.Rejected != 1 {
+		if rep.Key != "IMP-1" || rep.Status != cmdb.ImportDone || rep.AppliedThrough != total ||
+			rep.Created != total-2 || rep.Updated != 1 || rep.Rejected != 1 {
 			t.Fatalf("report %+v", rep)
 		}
-		if c := rowOf(rep, 2400); len(c.Conflict) != 2 || fmt.Sprint(keptRows(rep)) != "[2400]" {
-			t.Errorf("kept rows %v, conflict row %+v", keptRows(rep), c)
+		if row := rowOf(rep, conflicting); len(row.Conflict) != 2 || fmt.Sprint(keptRows(rep)) != fmt.Sprint([]int{conflicting}) {
+			t.Errorf("kept rows %v, conflict row %+v", keptRows(rep), row)
 		}
 		if h1 := e.ciHolding(t, "h-1"); fmt.Sprint(h1.Tags) != "[seen-twice]" || h1.Version != 2 {
 			t.Errorf("h-1 after a later chunk updated it: %+v", h1)
 		}
-		if n := e.count("cis"); n != chunkedRows-2 {
+		if n := e.count("cis"); n != total-2 {
 			t.Errorf("%d CIs", n)
 		}
 		if n := len(e.auditFor(cmdb.AuditKindImport, "IMP-1")); n != 1 {
@@ -95,22 +106,23 @@ func TestImportThatFailsPartWayKeepsWhatItApplied(t *testing.T) {
 			each(t, func(t *testing.T, e *env) {
 				boom := errors.New("disk on fire")
 				svc := cmdb.NewService(&chunkCounter{Transactor: bind(e.db), failAt: 2, err: boom})
-				cands := hosts(chunkedRows)
-				req := cmdb.ImportRequest{Format: "csv", Candidates: cands, Strict: strict}
+				c := e.chunkRows(t)
+				total := 2*c + c/2
+				req := cmdb.ImportRequest{Format: "csv", Candidates: hosts(total), Strict: strict}
 				rep, err := svc.Import(e.ctx, e.admin, req)
 				if !errors.Is(err, boom) {
 					t.Fatalf("err = %v, want the failure that stopped it", err)
 				}
-				// Applied up to row 1,000: the first chunk, nothing of the second.
-				if rep.Key != "IMP-1" || rep.Status != cmdb.ImportFailed || rep.AppliedThrough != 1000 || rep.Created != 1000 ||
+				// Applied up to the last row of the first chunk, nothing of the second.
+				if rep.Key != "IMP-1" || rep.Status != cmdb.ImportFailed || rep.AppliedThrough != c || rep.Created != c ||
 					rep.Error == "" {
 					t.Fatalf("report %+v", rep)
 				}
-				if n := e.count("cis"); n != 1000 {
-					t.Errorf("%d CIs, want the first chunk's 1,000", n)
+				if n := e.count("cis"); n != c {
+					t.Errorf("%d CIs, want the first chunk's %d", n, c)
 				}
 				stored, err := e.svc.FindImport(e.ctx, e.admin, "IMP-1", "", 0)
-				if err != nil || stored.Status != cmdb.ImportFailed || stored.AppliedThrough != 1000 || stored.Created != 1000 ||
+				if err != nil || stored.Status != cmdb.ImportFailed || stored.AppliedThrough != c || stored.Created != c ||
 					stored.Error != "internal error; the server log has the details" {
 					t.Errorf("stored report %+v, %v", stored, err)
 				}
@@ -119,7 +131,7 @@ func TestImportThatFailsPartWayKeepsWhatItApplied(t *testing.T) {
 				}
 				// Imports are idempotent: running the file again finishes it.
 				again, err := e.svc.Import(e.ctx, e.admin, req)
-				if err != nil || again.Unchanged != 1000 || again.Created != chunkedRows-1000 || again.Status != cmdb.ImportDone {
+				if err != nil || again.Unchanged != c || again.Created != total-c || again.Status != cmdb.ImportDone {
 					t.Fatalf("second run %+v, %v", again, err)
 				}
 			})
@@ -139,26 +151,32 @@ func TestStrictImportChecksEveryRowBeforeWriting(t *testing.T) {
 		t.Run(sc.name, func(t *testing.T) {
 			each(t, func(t *testing.T, e *env) {
 				existing := e.mustCreate(cmdb.CI{Name: "old", Kind: cmdb.KindServer, Identifiers: cmdb.Identifiers{Hostnames: []string{"old"}, Serial: "SN-OLD"}})
-				cands := hosts(chunkedRows)
+				c := e.chunkRows(t)
+				total := 2*c + c/2
+				cands := hosts(total)
 				// Rejections that only the rows of earlier chunks explain:
-				// row 1 gives h-1 a serial, row 1,500 another one; rows 10
-				// and 20 create two CIs that row 2,100 names both of.
+				// row 1 gives h-1 a serial, a row of the second chunk
+				// another one; rows 3 and 5 create two CIs that a row of
+				// the third chunk names both of.
+				reserial, conflicting := c+c/2, 2*c+c/8
 				cands[0].Identifiers.Serial = "SN-1"
-				cands[1499] = cmdb.Candidate{Row: 1500, Identifiers: cmdb.Identifiers{Hostnames: []string{"h-1"}, Serial: "SN-2"}}
-				cands[2099] = cmdb.Candidate{Row: 2100, Identifiers: cmdb.Identifiers{Hostnames: []string{"h-10", "h-20"}}}
-				// Row 1,800 adds a host name to the CMDB's "old" CI and row
-				// 2,200 finds it there by that name, with the same serial:
-				// not a rejection.
-				cands[1799] = cmdb.Candidate{Row: 1800, Identifiers: cmdb.Identifiers{Hostnames: []string{"old", "old-alias"}}}
-				cands[2199] = cmdb.Candidate{Row: 2200, Identifiers: cmdb.Identifiers{Hostnames: []string{"old-alias"}, Serial: "SN-OLD"}}
+				cands[reserial-1] = cmdb.Candidate{Row: reserial, Identifiers: cmdb.Identifiers{Hostnames: []string{"h-1"}, Serial: "SN-2"}}
+				cands[conflicting-1] = cmdb.Candidate{Row: conflicting, Identifiers: cmdb.Identifiers{Hostnames: []string{"h-3", "h-5"}}}
+				// A row of the second chunk adds a host name to the CMDB's
+				// "old" CI, and a row of the third finds it there by that
+				// name, with the same serial: not a rejection.
+				alias, aliased := c+c/4, 2*c+c/4
+				cands[alias-1] = cmdb.Candidate{Row: alias, Identifiers: cmdb.Identifiers{Hostnames: []string{"old", "old-alias"}}}
+				cands[aliased-1] = cmdb.Candidate{Row: aliased, Identifiers: cmdb.Identifiers{Hostnames: []string{"old-alias"}, Serial: "SN-OLD"}}
 				svc := sc.with(cmdb.NewService(bind(e.db)))
 				strict := cmdb.ImportRequest{Format: "csv", Candidates: cands, Strict: true}
 				rep, err := svc.Import(e.ctx, e.admin, strict)
 				wantKind(t, err, errs.Invalid)
-				if rep.Key != "" || rep.Rejected != 2 || fmt.Sprint(keptRows(rep)) != "[1500 2100]" || rep.Total() != chunkedRows {
+				want := fmt.Sprint([]int{reserial, conflicting})
+				if rep.Key != "" || rep.Rejected != 2 || fmt.Sprint(keptRows(rep)) != want || rep.Total() != total {
 					t.Fatalf("refusal %+v", rep)
 				}
-				if !hasField(err, "row 1500: identifiers.serial") || !hasField(err, "row 2100: identifiers") {
+				if !hasField(err, fmt.Sprintf("row %d: identifiers.serial", reserial)) || !hasField(err, fmt.Sprintf("row %d: identifiers", conflicting)) {
 					t.Errorf("err = %v", err)
 				}
 				// Only what was there before: one CI and its audit entry.
@@ -171,7 +189,7 @@ func TestStrictImportChecksEveryRowBeforeWriting(t *testing.T) {
 				// the check decides as the apply does.
 				strict.Strict = false
 				rep, err = svc.Import(e.ctx, e.admin, strict)
-				if err != nil || fmt.Sprint(keptRows(rep)) != "[1500 2100]" || rep.Updated != 1 || rep.Unchanged != 1 {
+				if err != nil || fmt.Sprint(keptRows(rep)) != want || rep.Updated != 1 || rep.Unchanged != 1 {
 					t.Fatalf("non-strict %+v, %v", rep, err)
 				}
 				if got := e.ciHolding(t, "old-alias"); got.Key != existing.Key {

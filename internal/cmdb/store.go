@@ -105,6 +105,10 @@ type Store interface {
 	FindImports(ctx context.Context, cursor string, limit int, v auth.Visibility) ([]ImportReport, string, error)
 	// FindImportByKey returns one import report v covers, without rows.
 	FindImportByKey(ctx context.Context, key string, v auth.Visibility) (ImportReport, error)
+	// ChunkRows is how many rows of an import one transaction takes on
+	// this engine: few enough that other writers do not wait long behind
+	// one, many enough that the import does not crawl.
+	ChunkRows() int
 	// FindImportRows returns one page of the rows kept with an import, in
 	// row order, and the cursor of the next page ("" after the last).
 	// Invalid for a cursor it did not hand out.

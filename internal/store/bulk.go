@@ -10,6 +10,10 @@ import (
 // Dialect.InBatch): the batch size for Batches over an InList lookup.
 func (tx *Tx) InBatch() int { return tx.d.InBatch }
 
+// ChunkRows is how many rows of bulk work one transaction should take on
+// this engine (see Dialect.ChunkRows).
+func (tx *Tx) ChunkRows() int { return tx.d.ChunkRows }
+
 // idArrayBatch is how many ids one "= ANY($1)" lookup carries: enough for
 // the widest impact walk in one statement.
 const idArrayBatch = 10000

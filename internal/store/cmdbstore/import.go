@@ -163,3 +163,6 @@ func (s *cmdbStore) FindImportRows(ctx context.Context, importID int64, cursor s
 	}
 	return out, next, nil
 }
+
+// ChunkRows is the engine's size for chunks of bulk work.
+func (s *cmdbStore) ChunkRows() int { return s.tx.ChunkRows() }
