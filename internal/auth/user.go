@@ -62,9 +62,11 @@ type UserFilter struct {
 
 // UserPage is one page of users, ordered by username.
 type UserPage struct {
-	Items      []User `json:"items"`
-	Total      int    `json:"total"`
-	NextCursor string `json:"next_cursor,omitempty"`
+	Items []User `json:"items"`
+	Total int    `json:"total"`
+	// TotalCapped: more than paging.TotalCap match; Total is the cap.
+	TotalCapped bool   `json:"total_capped,omitempty"`
+	NextCursor  string `json:"next_cursor,omitempty"`
 }
 
 // ClampLimit returns the page size to use for a requested limit, by the

@@ -67,9 +67,11 @@ type Page struct {
 	Items []CI `json:"items"`
 	// Deleted holds tombstones when the filter asked for them
 	// (IncludeDeleted); they come after every CI, and Total counts them.
-	Deleted    []Tombstone `json:"deleted,omitempty"`
-	Total      int         `json:"total"`
-	NextCursor string      `json:"next_cursor,omitempty"`
+	Deleted []Tombstone `json:"deleted,omitempty"`
+	Total   int         `json:"total"`
+	// TotalCapped: more than paging.TotalCap match; Total is the cap.
+	TotalCapped bool   `json:"total_capped,omitempty"`
+	NextCursor  string `json:"next_cursor,omitempty"`
 }
 
 // Update changes a CI; nil fields are left as they are.

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/cmdb"
+	"github.com/rampart-itsm/rampart/internal/paging"
 )
 
 // obj is a piece of the OpenAPI document.
@@ -52,6 +53,9 @@ func freeform(desc string) obj {
 	return obj{"type": "object", "description": desc, "additionalProperties": true}
 }
 
+// totalCap is paging.TotalCap as the document writes it.
+var totalCap = paging.TotalText(paging.TotalCap, false)
+
 func pageOf(desc, item string, withTotal bool) obj {
 	props := obj{
 		"items":       array("this page's "+item+" records, in the list's order", ref(item)),
@@ -59,7 +63,10 @@ func pageOf(desc, item string, withTotal bool) obj {
 	}
 	req := []string{"items"}
 	if withTotal {
-		props["total"] = integer("how many records match the filters in all pages, not only this one")
+		props["total"] = integer("how many records match the filters in all pages, not only this one, counted up to " +
+			totalCap + ": when more match, total is " + totalCap + " and total_capped is true")
+		props["total_capped"] = boolean("true when more than " + totalCap + " records match (total is then " + totalCap +
+			", a lower bound: narrow the filters for an exact count); absent otherwise")
 		req = append(req, "total")
 	}
 	return object(desc, req, props)

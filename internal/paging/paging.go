@@ -71,3 +71,23 @@ func FromQuery(q url.Values, fe *errs.Fields) Page {
 	}
 	return p
 }
+
+// TotalCap is the most matches a list's total counts. An exact COUNT(*) of
+// a broad filter reads every matching index entry on every page: on a
+// table of millions that is most of the page's cost and grows with the
+// table. Up to the cap a total is exact (what people count); past it the
+// list says "10,000+" and the caller narrows the filter.
+const TotalCap = 10_000
+
+// TotalText is a total as people read it: "1,234", or "10,000+" when more
+// match than TotalCap counts.
+func TotalText(n int, capped bool) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if capped {
+		s += "+"
+	}
+	return s
+}

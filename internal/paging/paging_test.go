@@ -64,3 +64,15 @@ func TestFromQuery(t *testing.T) {
 		}
 	}
 }
+
+func TestTotalText(t *testing.T) {
+	for _, c := range []struct {
+		n      int
+		capped bool
+		want   string
+	}{{0, false, "0"}, {999, false, "999"}, {1234, false, "1,234"}, {10000, true, "10,000+"}, {1234567, false, "1,234,567"}} {
+		if got := paging.TotalText(c.n, c.capped); got != c.want {
+			t.Errorf("TotalText(%d, %v) = %q, want %q", c.n, c.capped, got, c.want)
+		}
+	}
+}

@@ -1,8 +1,12 @@
 package store
 
 import (
+	"context"
+	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/rampart-itsm/rampart/internal/paging"
 )
 
 // Query builds a statement's WHERE clause and numbered arguments. It only
@@ -82,3 +86,20 @@ func LikePrefix(s string) string { return likeEscaper.Replace(s) + "%" }
 
 // LikeContains is LikePrefix for "contains s": %s% with s escaped.
 func LikeContains(s string) string { return "%" + likeEscaper.Replace(s) + "%" }
+
+// CountCapped counts the rows "SELECT 1 FROM <from> <q's WHERE>" finds, up
+// to paging.TotalCap: the exact number when no more match, else TotalCap
+// and capped. The LIMIT inside stops the scan at the cap, so a page's
+// total costs at most TotalCap index entries however large the table is.
+// Every list total goes through here.
+func (tx *Tx) CountCapped(ctx context.Context, from string, q *Query) (n int, capped bool, err error) {
+	err = tx.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM `+from+q.Where()+
+		` LIMIT `+strconv.Itoa(paging.TotalCap+1)+`) matches`, q.Args()...).Scan(&n)
+	if err != nil {
+		return 0, false, MapError(fmt.Errorf("count %s: %w", from, err))
+	}
+	if n > paging.TotalCap {
+		return paging.TotalCap, true, nil
+	}
+	return n, false, nil
+}

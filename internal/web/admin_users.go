@@ -15,6 +15,7 @@ type userListView struct {
 	Query    string
 	Users    []auth.User
 	Total    int
+	Capped   bool // more than paging.TotalCap match
 	NextURL  string
 	PrevURL  string
 	FirstURL string
@@ -56,7 +57,7 @@ func (s *server) userList(w http.ResponseWriter, r *http.Request, rq *request) e
 	if err != nil {
 		return err
 	}
-	v := userListView{layout: s.frame(r, rq, "Users", "users"), Query: q.Get("q"), Users: page.Items, Total: page.Total}
+	v := userListView{layout: s.frame(r, rq, "Users", "users"), Query: q.Get("q"), Users: page.Items, Total: page.Total, Capped: page.TotalCapped}
 	v.FirstURL, v.PrevURL, v.NextURL = pageLinks("/admin/users", q, page.NextCursor)
 	return s.render(w, http.StatusOK, "user_list", v)
 }

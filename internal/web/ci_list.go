@@ -43,6 +43,7 @@ type ciListView struct {
 	Teams        []string
 	Items        []cmdb.CI
 	Total        int
+	TotalCapped  bool // more than paging.TotalCap match
 	Filtered     bool
 	ExportURL    string
 	NextURL      string
@@ -132,7 +133,7 @@ func (s *server) ciList(w http.ResponseWriter, r *http.Request, rq *request) err
 	v := ciListView{
 		layout: s.frame(r, rq, "CMDB", "cmdb"), Filter: ff, Sort: cmp.Or(f.Sort, "name"), Limit: paging.Clamp(f.Limit),
 		PageSizes: pageSizes, Kinds: cmdb.Kinds, Environments: environments, Lifecycles: cmdb.LifecycleStatuses,
-		Teams: s.teamNames(r, rq), Items: page.Items, Total: page.Total, Filtered: ff != (ciFilterForm{}),
+		Teams: s.teamNames(r, rq), Items: page.Items, Total: page.Total, TotalCapped: page.TotalCapped, Filtered: ff != (ciFilterForm{}),
 		ExportURL: withoutPaging("/cis/export.csv", q),
 	}
 	if !slices.Contains(v.PageSizes, v.Limit) {

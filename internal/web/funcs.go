@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rampart-itsm/rampart/internal/auth"
+	"github.com/rampart-itsm/rampart/internal/paging"
 )
 
 // funcs are the helpers templates may call. They format; they decide
@@ -26,6 +27,7 @@ var funcs = template.FuncMap{
 	"list":      func(xs ...string) []string { return xs },
 	"first":     first,
 	"sortCol":   sortCol,
+	"total":     paging.TotalText,
 }
 
 // first is the first of xs, or "".

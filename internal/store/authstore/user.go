@@ -84,8 +84,9 @@ func (s *authStore) FindUsers(ctx context.Context, v auth.Visibility, f auth.Use
 		q.And("users.updated_at >= " + q.Arg(store.At(f.UpdatedSince)))
 	}
 	var page auth.UserPage
-	if err := s.tx.QueryRow(ctx, `SELECT COUNT(*) FROM users`+q.Where(), q.Args()...).Scan(&page.Total); err != nil {
-		return auth.UserPage{}, store.MapError(fmt.Errorf("count users: %w", err))
+	var err error
+	if page.Total, page.TotalCapped, err = s.tx.CountCapped(ctx, "users", &q); err != nil {
+		return auth.UserPage{}, err
 	}
 	if f.Cursor != "" {
 		var after string

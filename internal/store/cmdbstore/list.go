@@ -10,6 +10,7 @@ import (
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/cmdb"
 	"github.com/rampart-itsm/rampart/internal/errs"
+	"github.com/rampart-itsm/rampart/internal/paging"
 	"github.com/rampart-itsm/rampart/internal/store"
 )
 
@@ -35,11 +36,10 @@ func (s *cmdbStore) FindCIs(ctx context.Context, f cmdb.Filter, v auth.Visibilit
 	}
 	var page cmdb.Page
 	if !f.SkipTotal {
-		total, err := s.countCIs(ctx, f, v)
-		if err != nil {
+		var err error
+		if page.Total, page.TotalCapped, err = s.countCIs(ctx, f, v); err != nil {
 			return cmdb.Page{}, err
 		}
-		page.Total = total
 	}
 	// A search matching many CIs reads the order's index and keeps the
 	// matches as it meets them, stopping after a page; one matching few
@@ -52,11 +52,16 @@ func (s *cmdbStore) FindCIs(ctx context.Context, f cmdb.Filter, v auth.Visibilit
 	if f.IncludeDeleted {
 		// Counted even with SkipTotal: the count says whether any follow.
 		tq = tombstoneFilter(f, v)
-		if err := s.tx.QueryRow(ctx, `SELECT COUNT(*) FROM ci_tombstones t`+tq.Where(), tq.Args()...).Scan(&deleted); err != nil {
-			return cmdb.Page{}, store.MapError(err)
+		var err error
+		var capped bool
+		if deleted, capped, err = s.tx.CountCapped(ctx, "ci_tombstones t", &tq); err != nil {
+			return cmdb.Page{}, err
 		}
 		if !f.SkipTotal {
 			page.Total += deleted
+			if page.TotalCapped = page.TotalCapped || capped || page.Total > paging.TotalCap; page.TotalCapped {
+				page.Total = paging.TotalCap
+			}
 		}
 	}
 	cur, err := decodeListCursor(f.Cursor, f.Sort, f.IncludeDeleted)
@@ -158,23 +163,20 @@ func ciConditions(d store.Dialect, f cmdb.Filter, v auth.Visibility, dense bool)
 	return q, only && len(q.Args()) == n
 }
 
-// countCIs counts the CIs visible to v that f selects. A search with no
-// other condition on SQLite counts its matches in the full-text index
-// alone, without reading a row of cis.
-func (s *cmdbStore) countCIs(ctx context.Context, f cmdb.Filter, v auth.Visibility) (int, error) {
+// countCIs counts the CIs visible to v that f selects, up to
+// paging.TotalCap (store.CountCapped). A search with no other condition on
+// SQLite counts its matches in the full-text index alone, without reading
+// a row of cis.
+func (s *cmdbStore) countCIs(ctx context.Context, f cmdb.Filter, v auth.Visibility) (int, bool, error) {
 	q, only := ciConditions(s.tx.Dialect(), f, v, false)
-	sqlText := `SELECT COUNT(*) FROM cis` + q.Where()
+	from := "cis"
 	if only && f.Query != "" {
 		var sq store.Query
-		if text, ok := searchCount(&sq, s.tx.Dialect(), f.Query); ok {
-			sqlText, q = text, sq
+		if matches, ok := searchMatches(&sq, s.tx.Dialect(), f.Query); ok {
+			from, q = matches, sq
 		}
 	}
-	var n int
-	if err := s.tx.QueryRow(ctx, sqlText, q.Args()...).Scan(&n); err != nil {
-		return 0, store.MapError(err)
-	}
-	return n, nil
+	return s.tx.CountCapped(ctx, from, &q)
 }
 
 // tombstoneSort names the tombstone part of a list in its cursors.

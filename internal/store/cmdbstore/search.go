@@ -119,15 +119,15 @@ func searchPredicate(q *store.Query, d store.Dialect, query string, dense bool) 
 	return cond
 }
 
-// searchCount counts the CIs a search matches from the full-text index
-// alone, where it can (SQLite, no short words): for a caller who sees
-// every CI and filters by nothing else.
-func searchCount(q *store.Query, d store.Dialect, query string) (string, bool) {
+// searchMatches is a FROM clause of the CIs a search matches, read from
+// the full-text index alone, where it can (SQLite, no short words), to
+// count them for a caller who sees every CI and filters by nothing else.
+func searchMatches(q *store.Query, d store.Dialect, query string) (string, bool) {
 	w := splitSearch(query)
 	if !d.FTS5 || len(w.long) == 0 || len(w.short) > 0 {
 		return "", false
 	}
-	return "SELECT COUNT(*) FROM (" + w.ftsMatches(q) + ") m", true
+	return "(" + w.ftsMatches(q) + ") m", true
 }
 
 // prefixSearch matches a query too short for the trigram index: the start
