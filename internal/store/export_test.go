@@ -1,5 +1,7 @@
 package store
 
+import "context"
+
 // WaitingWriters reports how many units of work wait for SQLite's writer;
 // 0 on PostgreSQL, which has none.
 func (db *DB) WaitingWriters() int {
@@ -8,3 +10,7 @@ func (db *DB) WaitingWriters() int {
 	}
 	return db.writer.waiting()
 }
+
+// MigrateUpTo applies pending migrations up to version upTo, so a test can
+// fill a database as an older release left it and then migrate the rest.
+func (db *DB) MigrateUpTo(ctx context.Context, upTo int) (int, error) { return db.migrate(ctx, upTo) }

@@ -63,7 +63,7 @@ func (db *DB) migrations() ([]migration, error) {
 func (db *DB) Migrate(ctx context.Context) (int, error) {
 	var n int
 	err := retryBusy(ctx, func() (err error) {
-		n, err = db.migrate(ctx)
+		n, err = db.migrate(ctx, 0)
 		return err
 	})
 	return n, err
@@ -85,7 +85,8 @@ func retryBusy(ctx context.Context, fn func() error) error {
 	}
 }
 
-func (db *DB) migrate(ctx context.Context) (int, error) {
+// migrate applies pending migrations up to version upTo (0: all).
+func (db *DB) migrate(ctx context.Context, upTo int) (int, error) {
 	ms, err := db.migrations()
 	if err != nil {
 		return 0, fmt.Errorf("read migrations: %w", err)
@@ -109,6 +110,9 @@ func (db *DB) migrate(ctx context.Context) (int, error) {
 	}
 	applied := 0
 	for _, m := range ms {
+		if upTo > 0 && m.version > upTo {
+			break
+		}
 		done, err := db.applyMigration(ctx, conn, m)
 		if err != nil {
 			return applied, fmt.Errorf("migration %s: %w", m.name, err)
@@ -121,7 +125,22 @@ func (db *DB) migrate(ctx context.Context) (int, error) {
 	return applied, nil
 }
 
+// foreignKeysOff, as a migration's first line, runs it with SQLite's
+// foreign keys off, as SQLite's own recipe for rebuilding a table that
+// others reference requires: with them on, dropping the old table deletes
+// its rows first and cascades into every table that references it. The
+// pragma cannot change inside a transaction, so it is set on the
+// connection around it, and every reference is checked before commit.
+const foreignKeysOff = "-- rampart:foreign-keys-off"
+
 func (db *DB) applyMigration(ctx context.Context, conn *sql.Conn, m migration) (bool, error) {
+	fkOff := db.Dialect.Name == "sqlite" && strings.HasPrefix(m.sql, foreignKeysOff+"\n")
+	if fkOff {
+		if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+			return false, err
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`) //nolint:errcheck
+	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return false, err
@@ -137,11 +156,36 @@ func (db *DB) applyMigration(ctx context.Context, conn *sql.Conn, m migration) (
 	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 		return false, err
 	}
+	if fkOff {
+		if err := checkForeignKeys(ctx, tx); err != nil {
+			return false, err
+		}
+	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`,
 		m.version, m.name, At(db.clock.Now())); err != nil {
 		return false, err
 	}
 	return true, tx.Commit()
+}
+
+// checkForeignKeys fails when any row references a row that does not
+// exist, naming the first.
+func checkForeignKeys(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if rows.Next() {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fk int
+		if err := rows.Scan(&table, &rowid, &parent, &fk); err != nil {
+			return err
+		}
+		return fmt.Errorf("row %d of %s refers to a missing row of %s", rowid.Int64, table, parent)
+	}
+	return rows.Err()
 }
 
 // SchemaFingerprint is a short hash of the embedded PostgreSQL migrations;

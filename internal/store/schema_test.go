@@ -21,10 +21,16 @@ import (
 //   - the same tables;
 //   - in each table the same columns, each with the same nullability and
 //     the same type family;
-//   - the same primary key and unique indexes, by their column lists (in
-//     order) and whether they are partial. Index names and plain indexes
-//     may differ: they tune each engine (text_pattern_ops on PostgreSQL;
-//     SQLite's FTS5 tables beside PostgreSQL's trigram GIN indexes).
+//   - the same primary key and unique constraints, by their column lists
+//     (in order) and whether they are partial;
+//   - the same B-tree indexes made by CREATE INDEX, by name, column list
+//     (in order), uniqueness and partial predicate (normalised: case,
+//     brackets, spacing and PostgreSQL's casts do not count). Each engine's
+//     own substring-search index is left out: SQLite's FTS5 tables beside
+//     PostgreSQL's trigram GIN indexes;
+//   - the same CHECK constraints, by the columns they read and the
+//     literals they name (so BETWEEN 1 AND 5 matches PostgreSQL's
+//     ">= 1 AND <= 5", and IN (...) its "= ANY (ARRAY[...])").
 //
 // Type families: integer (any INT type), text, boolean, time, real, blob.
 // SQLite has no time type: times are TEXT in a fixed UTC layout
@@ -82,6 +88,24 @@ func TestSchemaDiff(t *testing.T) {
 		}, "audit_log.at: sqlite time, postgres text"},
 		{"unique index missing", func(s *schema) { delete(s.unique, "jobs unique (unique_key)") }, "jobs unique (unique_key) only in sqlite"},
 		{"table missing", func(s *schema) { delete(s.tables, "jobs") }, "table jobs only in sqlite"},
+		{"index missing", func(s *schema) { delete(s.indexes, "cis index cis_updated (updated_at, id)") }, "cis index cis_updated (updated_at, id) only in sqlite"},
+		{"index columns", func(s *schema) {
+			delete(s.indexes, "cis index cis_kind (kind, name_lower, id)")
+			s.indexes["cis index cis_kind (kind)"] = true
+		}, "cis index cis_kind (kind, name_lower, id) only in sqlite"},
+		{"index predicate", func(s *schema) {
+			delete(s.indexes, "cis index cis_owner (owner_id) where owner_id is not null")
+			s.indexes["cis index cis_owner (owner_id)"] = true
+		}, "cis index cis_owner (owner_id) where owner_id is not null only in sqlite"},
+		{"index uniqueness", func(s *schema) {
+			delete(s.indexes, "jobs index jobs_unique_key (unique_key) unique")
+			s.indexes["jobs index jobs_unique_key (unique_key)"] = true
+		}, "jobs index jobs_unique_key (unique_key) unique only in sqlite"},
+		{"check missing", func(s *schema) { delete(s.checks, "cis check (criticality) [1 5]") }, "cis check (criticality) [1 5] only in sqlite"},
+		{"check values", func(s *schema) {
+			delete(s.checks, "cis check (criticality) [1 5]")
+			s.checks["cis check (criticality) [1 9]"] = true
+		}, "cis check (criticality) [1 5] only in sqlite"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -100,15 +124,20 @@ type column struct {
 	notNull bool
 }
 
-// schema is what the test compares: columns per table, and the set of
-// keys ("table pk (a, b)", "table unique (c) partial").
+// schema is what the test compares: columns per table, and the sets of
+// keys ("table pk (a, b)", "table unique (c) partial"), indexes ("table
+// index name (a, b) unique where a is not null") and checks ("table check
+// (kind) ['a' 'b']").
 type schema struct {
-	tables map[string]map[string]column
-	unique map[string]bool
+	tables  map[string]map[string]column
+	unique  map[string]bool
+	indexes map[string]bool
+	checks  map[string]bool
 }
 
 func (s schema) clone() schema {
-	c := schema{tables: map[string]map[string]column{}, unique: maps.Clone(s.unique)}
+	c := schema{tables: map[string]map[string]column{}, unique: maps.Clone(s.unique),
+		indexes: maps.Clone(s.indexes), checks: maps.Clone(s.checks)}
 	for t, cols := range s.tables {
 		c.tables[t] = maps.Clone(cols)
 	}
@@ -135,10 +164,20 @@ func migratedSchema(t *testing.T, target string) schema {
 	if err != nil {
 		t.Fatalf("read %s schema: %v", db.Dialect.Name, err)
 	}
+	if db.Dialect.Name == "postgres" {
+		err = postgresIndexesAndChecks(db.SQL(), &s)
+	} else {
+		err = sqliteIndexesAndChecks(db.SQL(), &s)
+	}
+	if err != nil {
+		t.Fatalf("read %s indexes and checks: %v", db.Dialect.Name, err)
+	}
 	delete(s.tables, "schema_migrations")
-	for k := range s.unique {
-		if strings.HasPrefix(k, "schema_migrations ") {
-			delete(s.unique, k)
+	for _, set := range []map[string]bool{s.unique, s.indexes, s.checks} {
+		for k := range set {
+			if strings.HasPrefix(k, "schema_migrations ") {
+				delete(set, k)
+			}
 		}
 	}
 	return s
@@ -361,14 +400,16 @@ func diffSchemas(a, b schema) []string {
 			out = append(out, fmt.Sprintf("table %s only in postgres", tbl))
 		}
 	}
-	for k := range a.unique {
-		if !b.unique[k] {
-			out = append(out, k+" only in sqlite")
+	for _, sets := range [][2]map[string]bool{{a.unique, b.unique}, {a.indexes, b.indexes}, {a.checks, b.checks}} {
+		for k := range sets[0] {
+			if !sets[1][k] {
+				out = append(out, k+" only in sqlite")
+			}
 		}
-	}
-	for k := range b.unique {
-		if !a.unique[k] {
-			out = append(out, k+" only in postgres")
+		for k := range sets[1] {
+			if !sets[0][k] {
+				out = append(out, k+" only in postgres")
+			}
 		}
 	}
 	slices.Sort(out)
