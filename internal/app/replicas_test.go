@@ -18,10 +18,7 @@ func TestReplicasShareOneDatabase(t *testing.T) {
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			ctx := context.Background()
-			target := storetest.Target(t, backend)
-			if backend == "postgres" {
-				target = storetest.EmptyPostgres(t)
-			}
+			target := storetest.Empty(t, backend)
 			replicas := make([]*app.App, 2)
 			errs := make([]error, 2)
 			var wg sync.WaitGroup

@@ -19,10 +19,7 @@ func TestOpenEnumerationMigrationKeepsData(t *testing.T) {
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
 			ctx := context.Background()
-			target := storetest.Target(t, backend)
-			if backend == "postgres" {
-				target = storetest.EmptyPostgres(t)
-			}
+			target := storetest.Empty(t, backend)
 			db, err := store.Open(ctx, target, clock.Real{})
 			if err != nil {
 				t.Fatal(err)

@@ -15,10 +15,7 @@ import (
 func TestConcurrentMigrateAppliesOnce(t *testing.T) {
 	for _, backend := range storetest.Backends(t) {
 		t.Run(backend, func(t *testing.T) {
-			target := storetest.Target(t, backend)
-			if backend == "postgres" {
-				target = storetest.EmptyPostgres(t)
-			}
+			target := storetest.Empty(t, backend)
 			const replicas = 4
 			applied := make([]int, replicas)
 			errs := make([]error, replicas)

@@ -105,6 +105,17 @@ const templateLock = 7_261_002
 // template serves every test package and run until then.
 func templateName() string { return "rampart_tpl_" + store.SchemaFingerprint() }
 
+// Empty returns a fresh database of backend with no migration applied: a
+// new SQLite file path, or an empty PostgreSQL database (dropped when the
+// test ends). For tests of migrating itself.
+func Empty(t testing.TB, backend string) string {
+	t.Helper()
+	if backend == "postgres" {
+		return EmptyPostgres(t)
+	}
+	return Target(t, backend)
+}
+
 // EmptyPostgres creates an empty, unmigrated PostgreSQL database and
 // returns its DSN; it is dropped when the test ends.
 func EmptyPostgres(t testing.TB) string {
