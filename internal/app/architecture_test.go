@@ -94,13 +94,14 @@ func TestDomainPackagesStayFreeOfAdapters(t *testing.T) {
 
 // The store core holds what every practice's SQL shares; it knows no
 // practice beyond what the unit of work itself needs: audit (the log every
-// unit writes, and its reads), auth (visibility), errs, clock and uow.
+// unit writes, and its reads), auth (visibility), errs, clock, uow and
+// paging (the cap every list total counts to).
 // Practice SQL lives in internal/store/<practice>store, which only the
 // wiring (app, services) and tests import, so no adapter can reach round
 // a practice's service to its tables.
 func TestStoreLayout(t *testing.T) {
 	pkgs := modulePackages(t)
-	allowed := []string{"internal/audit", "internal/auth", "internal/errs", "internal/clock", "internal/uow"}
+	allowed := []string{"internal/audit", "internal/auth", "internal/errs", "internal/clock", "internal/uow", "internal/paging"}
 	wiring := []string{"internal/app", "internal/services"}
 	for _, p := range pkgs {
 		for _, dep := range p.imports {
