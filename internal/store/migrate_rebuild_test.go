@@ -10,7 +10,7 @@ import (
 	"github.com/rampart-itsm/rampart/internal/storetest"
 )
 
-// Migration 6 drops the CHECK lists of open enumerations; on SQLite it
+// Migration 7 drops the CHECK lists of open enumerations; on SQLite it
 // rebuilds cis, which every identifier, tag and relation references. A
 // database filled by the release before keeps every row, and a CI kind,
 // relation type or role that the old lists did not have is stored
@@ -25,7 +25,7 @@ func TestOpenEnumerationMigrationKeepsData(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer db.Close()
-			if _, err := db.MigrateUpTo(ctx, 5); err != nil {
+			if _, err := db.MigrateUpTo(ctx, 6); err != nil {
 				t.Fatal(err)
 			}
 			const at = "2026-01-01T00:00:00.000000Z"
@@ -45,7 +45,7 @@ func TestOpenEnumerationMigrationKeepsData(t *testing.T) {
 			exec(`INSERT INTO ci_relations (source_id, target_id, type, created_at) VALUES (1, 2, 'depends_on', $1)`, at)
 			if _, err := db.SQL().ExecContext(ctx, `INSERT INTO cis (key, name, name_lower, kind, criticality, created_at, updated_at)
 				VALUES ('CI-x', 'x', 'x', 'printer', 3, $1, $1)`, at); err == nil {
-				t.Fatal("before migration 6 the schema already took an unknown kind")
+				t.Fatal("before migration 7 the schema already took an unknown kind")
 			}
 			// The rebuilt tables keep every index and trigger they had.
 			objects := func() []string {

@@ -18,6 +18,7 @@ import (
 // (SQLite cannot alter a constraint).
 var closedLists = []string{
 	"jobs check (status) ['dead' 'done' 'queued' 'running']", // a job's life cycle, which the runner's code is
+	"imports check (status) ['done' 'failed' 'running']",     // an import run's life cycle
 }
 
 // No SQLite table keeps an open enumeration as a CHECK list.

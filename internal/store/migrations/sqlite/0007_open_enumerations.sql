@@ -1,6 +1,6 @@
 -- rampart:foreign-keys-off
 -- Open enumerations leave the schema (SQLite). Keep in step with
--- postgres/0006_open_enumerations.sql.
+-- postgres/0007_open_enumerations.sql.
 --
 -- Roles, CI kinds, identifier kinds and relation types grow with the
 -- organisation and the estate Rampart describes; as CHECK lists every new

@@ -1,5 +1,5 @@
 -- Open enumerations leave the schema (PostgreSQL). Keep in step with
--- sqlite/0006_open_enumerations.sql, which says why: roles, CI kinds,
+-- sqlite/0007_open_enumerations.sql, which says why: roles, CI kinds,
 -- identifier kinds and relation types are validated in Go, so adding one is a code
 -- change. Closed facts keep their CHECK.
 -- IF EXISTS: the audit streams migration may have dropped it already.
