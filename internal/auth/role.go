@@ -42,6 +42,15 @@ const (
 	// IncidentReadRestricted also every restricted (security) incident.
 	IncidentRead           Action = "incident:read"
 	IncidentReadRestricted Action = "incident:read-restricted"
+	// IncidentReport raises an incident and comments on one the
+	// principal may see (requesters: their own, through the portal).
+	IncidentReport Action = "incident:report"
+	// IncidentWrite works incidents: assigns, changes state and fields,
+	// writes work notes, shares.
+	IncidentWrite Action = "incident:write"
+	// IncidentConfigure changes the incident practice's configuration,
+	// such as the priority matrix.
+	IncidentConfigure Action = "incident:configure"
 	// MetricsRead reads GET /metrics: process and request aggregates,
 	// never record content. A Prometheus scraper uses a token of a user
 	// holding it, limited to auth.ScopeMetrics.
@@ -66,6 +75,9 @@ var grants = map[Action][]Role{
 	AuditReadRestricted:    {RoleAdmin},
 	IncidentRead:           append(slices.Clone(staff), RoleRequester),
 	IncidentReadRestricted: {RoleAdmin, RoleSecurityAnalyst},
+	IncidentReport:         {RoleAdmin, RoleAgent, RoleSecurityAnalyst, RoleRequester},
+	IncidentWrite:          {RoleAdmin, RoleAgent, RoleSecurityAnalyst},
+	IncidentConfigure:      {RoleAdmin},
 	MetricsRead:            {RoleAdmin, RoleAuditor},
 }
 

@@ -19,11 +19,12 @@ type Tx interface {
 // Transactor opens units of work: InTx for writes, InTxAlone for a chunk
 // of bulk work (a transaction never shared with other writers' units, so
 // they are not answered late because of it), View for a read-only
-// snapshot.
+// snapshot; Join runs on a unit of work another practice already holds.
 type Transactor interface {
 	InTx(ctx context.Context, fn func(Tx) error) error
 	InTxAlone(ctx context.Context, fn func(Tx) error) error
 	View(ctx context.Context, fn func(Tx) error) error
+	Join(u uow.Unit, fn func(Tx) error) error
 }
 
 // Store is the CMDB's database access inside one unit of work. It holds no

@@ -66,6 +66,10 @@ func ciVisibility(alias string) store.Columns {
 	return store.Columns{Kind: auth.KindCI, Owner: alias + ".owner_id"}
 }
 
+// CIColumns is the visibility rule of the cis table under alias, for
+// other practices' queries that show CIs (an incident's affected CIs).
+func CIColumns(alias string) store.Columns { return ciVisibility(alias) }
+
 // FindCIByKey returns one CI visible to v.
 func (s *cmdbStore) FindCIByKey(ctx context.Context, key string, v auth.Visibility) (cmdb.CI, error) {
 	var q store.Query
@@ -182,35 +186,12 @@ func identifierKind(b []byte) cmdb.IdentifierKind {
 
 // UserIDs resolves the usernames visible to v to ids.
 func (s *cmdbStore) UserIDs(ctx context.Context, names []string, v auth.Visibility) (map[string]int64, error) {
-	return s.namesToIDs(ctx, `SELECT username, id FROM users`, "username",
-		v, store.Columns{Kind: auth.KindUser, Owner: "users.id"}, names)
+	return s.tx.UserIDs(ctx, names, v)
 }
 
 // TeamIDs resolves the team names visible to v to ids.
 func (s *cmdbStore) TeamIDs(ctx context.Context, names []string, v auth.Visibility) (map[string]int64, error) {
-	return s.namesToIDs(ctx, `SELECT name, id FROM teams`, "name",
-		v, store.Columns{Kind: auth.KindTeam, Team: "teams.id"}, names)
-}
-
-func (s *cmdbStore) namesToIDs(ctx context.Context, sqlHead, column string, v auth.Visibility, cols store.Columns, names []string) (map[string]int64, error) {
-	out := make(map[string]int64, len(names))
-	err := store.Batches(names, s.tx.InBatch(), func(part []string) error {
-		q := s.tx.ListQuery()
-		q.And(column + " IN " + store.InList(&q, part))
-		q.And(store.Visible(&q, v, cols))
-		rows, err := s.tx.QueryCached(ctx, sqlHead+q.Where(), q.Args()...)
-		if err != nil {
-			return err
-		}
-		return store.EachRow(rows, func(sc store.Scanner) error {
-			var name string
-			var id int64
-			err := sc.Scan(&name, &id)
-			out[name] = id
-			return err
-		})
-	})
-	return out, err
+	return s.tx.TeamIDs(ctx, names, v)
 }
 
 // MatchIdentifiers finds which CIs hold the given identifiers: one IN list
