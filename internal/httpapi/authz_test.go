@@ -9,6 +9,7 @@ import (
 
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/cmdb"
+	"github.com/rampart-itsm/rampart/internal/incident"
 	vt "github.com/rampart-itsm/rampart/internal/storetest/visibilitytest"
 )
 
@@ -147,9 +148,56 @@ func accessTable() []access {
 		{"GET /api/v1/audit", fixed("GET", "/api/v1/audit", nil), map[string]int{asAdmin: 200, asAuditor: 200}},
 		{"GET /api/v1/audit/verify", fixed("GET", "/api/v1/audit/verify", nil), map[string]int{asAdmin: 200, asAuditor: 200}},
 		{"GET /api/v1/jobs", fixed("GET", "/api/v1/jobs?status=dead", nil), map[string]int{asAdmin: 200}},
+
+		{"GET /api/v1/incidents", fixed("GET", "/api/v1/incidents", nil), everyone(200)},
+		{"POST /api/v1/incidents", func(e *env, f fixture, role string) req {
+			return req{method: "POST", path: "/api/v1/incidents", body: map[string]any{"short_description": "new-" + role}}
+		}, reporters(201)},
+		{"POST /api/v1/incidents/bulk", func(e *env, f fixture, role string) req {
+			return req{method: "POST", path: "/api/v1/incidents/bulk", body: []map[string]any{{"short_description": "bulk-" + role}}}
+		}, reporters(201)},
+		// The requester is the caller: other, a requester too, gets 404.
+		{"GET /api/v1/incidents/{key}", func(e *env, f fixture, role string) req {
+			return req{method: "GET", path: "/api/v1/incidents/" + e.newIncident(role)}
+		}, merge(staffRead(200), roles(200, asRequester), roles(404, vt.Other))},
+		{"PATCH /api/v1/incidents/{key}", func(e *env, f fixture, role string) req {
+			return req{method: "PATCH", path: "/api/v1/incidents/" + e.newIncident(role), body: map[string]any{"description": "changed"}}
+		}, writers(200)},
+		{"POST /api/v1/incidents/{key}/notes", func(e *env, f fixture, role string) req {
+			return req{method: "POST", path: "/api/v1/incidents/" + e.newIncident(role) + "/notes", body: map[string]any{"kind": "comment", "body": "hello"}}
+		}, merge(reporters(201), roles(404, vt.Other))},
+		{"GET /api/v1/incidents/{key}/timeline", func(e *env, f fixture, role string) req {
+			return req{method: "GET", path: "/api/v1/incidents/" + e.newIncident(role) + "/timeline"}
+		}, merge(staffRead(200), roles(200, asRequester), roles(404, vt.Other))},
+		{"POST /api/v1/incidents/{key}/shares", func(e *env, f fixture, role string) req {
+			return req{method: "POST", path: "/api/v1/incidents/" + e.newIncident(role) + "/shares", body: map[string]any{"user": "other"}}
+		}, writers(201)},
+		{"DELETE /api/v1/incidents/{key}/shares", func(e *env, f fixture, role string) req {
+			key := e.newIncident(role)
+			if _, err := e.incs.ShareIncident(e.ctx, auth.System, key, "other", ""); err != nil {
+				e.t.Fatal(err)
+			}
+			return req{method: "DELETE", path: "/api/v1/incidents/" + key + "/shares?user=other"}
+		}, writers(204)},
+		{"GET /api/v1/priority-matrix", fixed("GET", "/api/v1/priority-matrix", nil), everyone(200)},
+		{"PUT /api/v1/priority-matrix", fixed("PUT", "/api/v1/priority-matrix", map[string]any{"cells": incident.DefaultMatrix.Cells()}),
+			map[string]int{asAdmin: 200}},
 		// No job 424242: an admin passes authorisation and gets 404.
 		{"POST /api/v1/jobs/{id}/retry", fixed("POST", "/api/v1/jobs/424242/retry", nil), map[string]int{asAdmin: 404}},
 	}
+}
+
+// reporters: the roles that raise incidents.
+func reporters(code int) map[string]int { return roles(code, asAdmin, asAgent, asAnalyst, asRequester, vt.Other) }
+
+// newIncident raises an incident whose caller is the requester, for a
+// role's request to act on.
+func (e *env) newIncident(role string) string {
+	inc, err := e.incs.CreateIncident(e.ctx, auth.System, incident.Incident{ShortDescription: "for " + role, Caller: asRequester})
+	if err != nil {
+		e.t.Fatalf("create incident: %v", err)
+	}
+	return inc.Key
 }
 
 func (e *env) anImport() string {

@@ -16,6 +16,7 @@ import (
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/clock"
 	"github.com/rampart-itsm/rampart/internal/cmdb"
+	"github.com/rampart-itsm/rampart/internal/incident"
 	"github.com/rampart-itsm/rampart/internal/jobs"
 	"github.com/rampart-itsm/rampart/internal/services"
 	"github.com/rampart-itsm/rampart/internal/store"
@@ -58,6 +59,7 @@ type env struct {
 	auth     *auth.Service
 	audit    *auditlog.Service
 	jobs     *jobs.Service
+	incs     *incident.Service
 	registry *prometheus.Registry
 	h        http.Handler
 	tokens   map[string]string // role → API token
@@ -74,7 +76,7 @@ func newEnv(t *testing.T, db *store.DB, clk *clock.Fake) *env {
 	t.Helper()
 	e := &env{t: t, db: db, clk: clk, ctx: context.Background(), tokens: map[string]string{}, registry: prometheus.NewRegistry()}
 	svc := services.New(db, clk)
-	e.cmdb, e.auth, e.audit, e.jobs = svc.CMDB, svc.Auth, svc.Audit, svc.Jobs
+	e.cmdb, e.auth, e.audit, e.jobs, e.incs = svc.CMDB, svc.Auth, svc.Audit, svc.Jobs, svc.Incidents
 	e.h = New(Deps{Services: svc, Registry: e.registry, Clock: clk})
 	for _, name := range roleUsers {
 		if _, err := e.auth.CreateUser(e.ctx, auth.System, auth.NewUser{Username: name, DisplayName: strings.ToUpper(name[:1]) + name[1:],

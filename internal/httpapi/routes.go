@@ -270,6 +270,7 @@ func (a *api) table() []route {
 					"not a failed request: 200 with ok=false, the first entry that does not hold and why. Takes time in " +
 					"proportion to the size of the log."}},
 	}
+	rs = append(rs, a.incidentRoutes()...)
 	if a.d.Jobs != nil {
 		rs = append(rs,
 			route{method: get, path: "/api/v1/jobs", h: a.listJobs,

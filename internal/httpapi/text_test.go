@@ -129,7 +129,7 @@ func stringsIn(sch obj, p obj, name, bad string) []bodyCase {
 		var out []bodyCase
 		for _, v := range stringsIn(sch, p["items"].(obj), "x", bad) {
 			_, val, _ := strings.Cut(v.body, ": ")
-			out = append(out, bodyCase{member("[" + val + "]"), name + "[0]"})
+			out = append(out, bodyCase{member("[" + val + "]"), name + "[0]" + strings.TrimPrefix(v.field, "x")})
 		}
 		return out
 	case "object":

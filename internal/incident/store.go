@@ -78,9 +78,14 @@ type Store interface {
 
 	// InsertNote stores a note (its ID set).
 	InsertNote(ctx context.Context, n *Note) error
-	// FindTimeline returns an incident's notes oldest first; work notes
+	// FindNotes returns an incident's notes oldest first; work notes
 	// only with workNotes.
 	FindNotes(ctx context.Context, incidentID int64, workNotes bool) ([]Note, error)
+
+	// InsertEvents stores timeline events.
+	InsertEvents(ctx context.Context, evs []Event) error
+	// FindEvents returns an incident's events oldest first.
+	FindEvents(ctx context.Context, incidentID int64) ([]Event, error)
 
 	// Shares lists who an incident is shared with.
 	Shares(ctx context.Context, incidentID int64) ([]Share, error)
@@ -143,6 +148,24 @@ type Note struct {
 const (
 	NoteWork    = "work_note"
 	NoteComment = "comment"
+)
+
+// Event is something that happened to an incident, for its timeline.
+type Event struct {
+	IncidentID int64     `json:"-"`
+	Kind       string    `json:"kind"` // state, assignment, parent, major
+	From       string    `json:"from"`
+	To         string    `json:"to"`
+	Actor      string    `json:"actor"`
+	At         time.Time `json:"at"`
+}
+
+// Event kinds.
+const (
+	EventState      = "state"
+	EventAssignment = "assignment"
+	EventParent     = "parent"
+	EventMajor      = "major"
 )
 
 // Share says an incident is shared with one user or one team.

@@ -256,6 +256,11 @@ func (s *Service) write(ctx context.Context, tx Tx, p auth.Principal, cur, next 
 	if err := tx.Incidents().UpdateIncident(ctx, cur, next); err != nil {
 		return err
 	}
+	if evs := events(p, now, cur, next); len(evs) > 0 {
+		if err := tx.Incidents().InsertEvents(ctx, evs); err != nil {
+			return err
+		}
+	}
 	if err := auditIncident(tx, p, audit.ActionUpdate, cur, next); err != nil {
 		return err
 	}

@@ -83,3 +83,27 @@ func (s *incidentStore) DeleteShare(ctx context.Context, sh incident.Share) erro
 	}
 	return nil
 }
+
+// InsertEvents stores timeline events.
+func (s *incidentStore) InsertEvents(ctx context.Context, evs []incident.Event) error {
+	in := s.tx.NewInserter("incident_events", []string{"incident_id", "kind", "from_value", "to_value", "actor", "created_at"}, nil)
+	defer in.Close()
+	return in.Run(ctx, len(evs), func(i int, dst []any) []any {
+		ev := evs[i]
+		return append(dst, ev.IncidentID, ev.Kind, ev.From, ev.To, ev.Actor, store.At(ev.At))
+	})
+}
+
+// FindEvents returns an incident's events oldest first.
+func (s *incidentStore) FindEvents(ctx context.Context, incidentID int64) ([]incident.Event, error) {
+	rows, err := s.tx.Query(ctx, `SELECT incident_id, kind, from_value, to_value, actor, created_at FROM incident_events
+		WHERE incident_id = $1 ORDER BY id`, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	return store.Collect(rows, func(sc store.Scanner) (incident.Event, error) {
+		var ev incident.Event
+		err := sc.Scan(&ev.IncidentID, &ev.Kind, &ev.From, &ev.To, &ev.Actor, store.ScanTime(&ev.At))
+		return ev, err
+	})
+}

@@ -96,6 +96,19 @@ CREATE TABLE incident_notes (
 );
 CREATE INDEX incident_notes_incident ON incident_notes (incident_id, id);
 
+-- What happened to an incident, for its timeline: state changes (from,
+-- to), reassignments (from, to: group/assignee), links to a parent.
+CREATE TABLE incident_events (
+    id          INTEGER PRIMARY KEY,
+    incident_id BIGINT NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+    kind        TEXT NOT NULL,
+    from_value  TEXT NOT NULL DEFAULT '',
+    to_value    TEXT NOT NULL DEFAULT '',
+    actor       TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
+CREATE INDEX incident_events_incident ON incident_events (incident_id, id);
+
 -- Who a (security) incident is shared with: one user or one team a row.
 CREATE TABLE incident_shares (
     id          INTEGER PRIMARY KEY,
