@@ -13,6 +13,7 @@ import (
 	"github.com/rampart-itsm/rampart/internal/errs"
 	"github.com/rampart-itsm/rampart/internal/store"
 	"github.com/rampart-itsm/rampart/internal/store/cmdbstore"
+	"github.com/rampart-itsm/rampart/internal/uow"
 )
 
 func TestCICRUDWritesAudit(t *testing.T) {
@@ -185,6 +186,8 @@ func (f failAfter) InTxAlone(ctx context.Context, fn func(cmdb.Tx) error) error 
 func (f failAfter) View(ctx context.Context, fn func(cmdb.Tx) error) error {
 	return f.inner.View(ctx, fn)
 }
+
+func (f failAfter) Join(u uow.Unit, fn func(cmdb.Tx) error) error { return f.inner.Join(u, fn) }
 
 func TestFailureAfterWriteRollsBackCIAndAudit(t *testing.T) {
 	each(t, func(t *testing.T, e *env) {

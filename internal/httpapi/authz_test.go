@@ -188,7 +188,9 @@ func accessTable() []access {
 }
 
 // reporters: the roles that raise incidents.
-func reporters(code int) map[string]int { return roles(code, asAdmin, asAgent, asAnalyst, asRequester, vt.Other) }
+func reporters(code int) map[string]int {
+	return roles(code, asAdmin, asAgent, asAnalyst, asRequester, vt.Other)
+}
 
 // newIncident raises an incident whose caller is the requester, for a
 // role's request to act on.
