@@ -66,10 +66,6 @@ func ciVisibility(alias string) store.Columns {
 	return store.Columns{Kind: auth.KindCI, Owner: alias + ".owner_id"}
 }
 
-// CIColumns is the visibility rule of the cis table under alias, for
-// other practices' queries that show CIs (an incident's affected CIs).
-func CIColumns(alias string) store.Columns { return ciVisibility(alias) }
-
 // FindCIByKey returns one CI visible to v.
 func (s *cmdbStore) FindCIByKey(ctx context.Context, key string, v auth.Visibility) (cmdb.CI, error) {
 	var q store.Query

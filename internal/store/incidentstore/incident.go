@@ -14,7 +14,6 @@ import (
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/incident"
 	"github.com/rampart-itsm/rampart/internal/store"
-	"github.com/rampart-itsm/rampart/internal/store/cmdbstore"
 )
 
 // Bind returns the incident practice's view of the unit of work tx, for
@@ -35,6 +34,15 @@ var _ incident.Store = (*incidentStore)(nil)
 func Columns(alias string) store.Columns {
 	return store.Columns{Kind: auth.KindIncident, Restricted: alias + ".security", Owner: alias + ".caller_id",
 		Share: &store.Share{Table: "incident_shares", Record: "incident_id", ID: alias + ".id", User: "user_id", Team: "team_id"}}
+}
+
+// ciColumns is the CMDB's visibility rule for the cis table under alias
+// (the one cmdbstore applies: requesters see the CIs they own), for the
+// affected CIs an incident shows. Practice stores import only the core, so
+// the rule's column is named here too; the visibility suite of each
+// practice checks both.
+func ciColumns(alias string) store.Columns {
+	return store.Columns{Kind: auth.KindCI, Owner: alias + ".owner_id"}
 }
 
 // selectIncident reads an incident row with the names it refers to. The
@@ -144,8 +152,8 @@ func (s *incidentStore) loadChildren(ctx context.Context, incs []*incident.Incid
 		for _, t := range []string{"incident_cis", "incident_services"} {
 			var q store.Query
 			shown := "1 = 1"
-			if !store.SeesAll(ciVis, cmdbstore.CIColumns("c")) {
-				shown = store.Visible(&q, ciVis, cmdbstore.CIColumns("c"))
+			if !store.SeesAll(ciVis, ciColumns("c")) {
+				shown = store.Visible(&q, ciVis, ciColumns("c"))
 			}
 			path := "''"
 			if t == "incident_services" {
@@ -238,7 +246,7 @@ func (s *incidentStore) IsMember(ctx context.Context, teamID, userID int64) (boo
 
 // CIIDs resolves CI keys visible to v.
 func (s *incidentStore) CIIDs(ctx context.Context, keys []string, v auth.Visibility) (map[string]int64, error) {
-	return s.keysToIDs(ctx, "cis c", "c", keys, v, cmdbstore.CIColumns("c"))
+	return s.keysToIDs(ctx, "cis c", "c", keys, v, ciColumns("c"))
 }
 
 // IncidentIDs resolves incident keys visible to v.
