@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/clock"
 	"github.com/rampart-itsm/rampart/internal/httpauth"
 	"github.com/rampart-itsm/rampart/internal/jobs"
@@ -35,6 +36,9 @@ type Config struct {
 	// MetricsPublic serves /metrics without credentials, for a scraper on
 	// a trusted network; otherwise it needs auth.MetricsRead.
 	MetricsPublic bool
+	// HashSlots bounds concurrent password hashing (64 MiB each); 0 sizes
+	// it from available memory (HashSlots()).
+	HashSlots int
 	// Worker names this process in job leases; defaults to host and pid.
 	Worker string
 }
@@ -89,6 +93,11 @@ func build(db *store.DB, cfg Config) *App {
 	if err := a.Runner.Instrument(reg); err != nil {
 		panic(err) // a fresh registry cannot already hold these metrics
 	}
+	slots := cfg.HashSlots
+	if slots <= 0 {
+		slots = HashSlots()
+	}
+	a.Auth.LimitHashing(slots, auth.HashWait)
 	a.registerJobs()
 	return a
 }

@@ -29,7 +29,7 @@ func (a *App) Handler() http.Handler {
 		Services: a.Services, Logger: a.Logger, Registry: a.Registry, Clock: a.Clock,
 		Transport: a.cfg.Transport, UploadTimeout: a.cfg.UploadTimeout,
 	}))
-	return a.cfg.Transport.HSTS(mux)
+	return a.cfg.Transport.HSTS(a.cfg.Transport.WithClientAddr(mux))
 }
 
 // metrics serves the Prometheus registry. Metrics are aggregates about

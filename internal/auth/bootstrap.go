@@ -31,7 +31,7 @@ func (s *Service) Bootstrap(ctx context.Context) (adminPassword string, created 
 	// Hashed before the write transaction: argon2id takes tens of
 	// milliseconds that the database lock should not wait for.
 	password := RandomSecret(18)
-	hash, err := HashPassword(password)
+	hash, err := s.hashPassword(ctx, password)
 	if err != nil {
 		return "", false, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/rampart-itsm/rampart/internal/audit"
 	"github.com/rampart-itsm/rampart/internal/errs"
 )
 
@@ -13,37 +14,67 @@ const badLogin = "invalid username or password"
 
 // Login checks a username and password and opens a session. It returns the
 // session id for the browser's cookie (only its hash is stored) and the
-// session. Anyone may call it. Errors: Unauthenticated "invalid username or
-// password" for an unknown user or a wrong password (both take about the
-// time of one password check), Unauthenticated for a disabled account.
+// session. Anyone may call it; the client address in ctx (WithClientAddr)
+// is throttled along with the account. Errors: TooMany (with RetryAfter)
+// while the account or the address waits after failed attempts or is
+// locked, checked before any password is hashed; Unavailable (with
+// RetryAfter) when too many passwords are being checked at once;
+// Unauthenticated "invalid username or password" for an unknown user or a
+// wrong password (both take about the time of one password check),
+// Unauthenticated for a disabled account. Every outcome but the refusals
+// before the check is an audit entry.
 func (s *Service) Login(ctx context.Context, username, password string) (sessionID string, sess Session, err error) {
-	username = NormalizeUsername(username)
+	username = clip(NormalizeUsername(username), maxUsernameBytes)
+	keys := throttleKeys(ctx, username)
 	var acct Account
+	var throttles []Throttle
 	err = s.tx.View(ctx, func(tx Tx) (err error) {
+		if throttles, err = tx.Auth().FindThrottlesUnscoped(ctx, keys); err != nil {
+			return err
+		}
 		acct, err = tx.Auth().FindAccountUnscoped(ctx, username)
 		return err
 	})
-	switch {
-	case errs.Is(err, errs.NotFound):
-		CheckMissingUser(password)
-		s.loginFailures.Add(1)
-		return "", Session{}, errs.E(errs.Unauthenticated, badLogin)
-	case err != nil:
+	known := err == nil
+	if err != nil && !errs.Is(err, errs.NotFound) {
 		return "", Session{}, err
 	}
-	if !CheckPassword(acct.PasswordHash, password) {
+	if err := s.refuseThrottled(throttles); err != nil {
+		return "", Session{}, err
+	}
+	ok, err := s.checkPassword(ctx, acct.PasswordHash, password)
+	if err != nil {
+		return "", Session{}, err
+	}
+	if !ok || !known {
 		s.loginFailures.Add(1)
+		if err := s.passwordFailed(ctx, keys, username, signInRecord(ctx, "login_failed", username, badLogin)); err != nil {
+			return "", Session{}, err
+		}
 		return "", Session{}, errs.E(errs.Unauthenticated, badLogin)
 	}
 	if acct.Disabled {
 		s.loginFailures.Add(1)
+		if err := s.tx.InTx(ctx, func(tx Tx) error {
+			return tx.Audit().Append(signInRecord(ctx, "login_refused", username, "the account is disabled"))
+		}); err != nil {
+			return "", Session{}, err
+		}
 		return "", Session{}, errs.E(errs.Unauthenticated, "this account is disabled; ask an administrator")
 	}
 	now := s.now()
 	id := RandomSecret(32)
 	row := StoredSession{IDHash: HashToken(id), UserID: acct.ID, CSRFToken: RandomSecret(32),
 		CreatedAt: now, LastSeenAt: now, ExpiresAt: sessionExpiry(now, now)}
-	if err := s.tx.InTx(ctx, func(tx Tx) error { return tx.Auth().InsertSession(ctx, row) }); err != nil {
+	if err := s.tx.InTx(ctx, func(tx Tx) error {
+		if _, err := tx.Auth().ClearThrottle(ctx, accountKey(username), now); err != nil {
+			return err
+		}
+		if err := tx.Auth().InsertSession(ctx, row); err != nil {
+			return err
+		}
+		return tx.Audit().Append(signInRecord(ctx, "login", username, ""))
+	}); err != nil {
 		return "", Session{}, err
 	}
 	return id, Session{UserID: acct.ID, CSRFToken: row.CSRFToken, ExpiresAt: row.ExpiresAt}, nil
@@ -102,26 +133,51 @@ func (s *Service) SessionPrincipal(ctx context.Context, sessionID string) (Princ
 		}
 		row.ExpiresAt = next
 	}
-	return acct.Principal(), Session{UserID: acct.ID, CSRFToken: row.CSRFToken, ExpiresAt: row.ExpiresAt}, nil
+	p := acct.Principal()
+	p.MustChangePassword, p.session = acct.MustChangePassword, hash
+	return p, Session{UserID: acct.ID, CSRFToken: row.CSRFToken, ExpiresAt: row.ExpiresAt}, nil
 }
 
-// Logout ends a session. Anyone holding the session id may call it; an
-// unknown id is not an error, so signing out twice is harmless.
+// Logout ends a session and records it in the audit log. Anyone holding
+// the session id may call it; an unknown id is not an error, so signing
+// out twice is harmless.
 func (s *Service) Logout(ctx context.Context, sessionID string) error {
 	if sessionID == "" {
 		return nil
 	}
-	return s.tx.InTx(ctx, func(tx Tx) error { return tx.Auth().DeleteSession(ctx, HashToken(sessionID)) })
+	hash := HashToken(sessionID)
+	return s.tx.InTx(ctx, func(tx Tx) error {
+		row, err := tx.Auth().FindSessionUnscoped(ctx, hash)
+		switch {
+		case errs.Is(err, errs.NotFound):
+			return nil
+		case err != nil:
+			return err
+		}
+		acct, err := tx.Auth().FindAccountByIDUnscoped(ctx, row.UserID)
+		if err != nil {
+			return notFound(err, "no such user")
+		}
+		if err := tx.Auth().DeleteSession(ctx, hash); err != nil {
+			return err
+		}
+		return tx.Audit().Append(audit.Record{Actor: acct.Username, Action: "logout", Kind: auditUser, Key: acct.Username,
+			After: clientDetail(ctx, "")})
+	})
 }
 
-// PurgeSessions deletes expired sessions and returns how many. Expired
-// sessions are already refused; this only reclaims their rows. Called by
+// PurgeSessions deletes expired sessions and returns how many, and the
+// sign-in throttle rows that no longer block or count. Expired sessions
+// are already refused; this only reclaims their rows. Called by
 // a recurring background job.
 func (s *Service) PurgeSessions(ctx context.Context) (int64, error) {
 	var n int64
 	now := s.now()
 	err := s.tx.InTx(ctx, func(tx Tx) (err error) {
-		n, err = tx.Auth().DeleteExpiredSessions(ctx, now)
+		if n, err = tx.Auth().DeleteExpiredSessions(ctx, now); err != nil {
+			return err
+		}
+		_, err = tx.Auth().DeleteStaleThrottles(ctx, now, now.Add(-ThrottleWindow))
 		return err
 	})
 	return n, err

@@ -26,6 +26,22 @@ var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._@-]{0,63}$`)
 // reservedUsernames would be mistaken for Rampart itself in the audit log.
 var reservedUsernames = []string{System.Username}
 
+// maxUsernameBytes is the longest username usernamePattern allows; a
+// longer one typed at sign-in is clipped to it before it names a throttle
+// key or an audit entry.
+const maxUsernameBytes = 64
+
+// clip cuts s to at most n bytes without splitting a character.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
 // NormalizeUsername returns the stored form of a typed username: trimmed
 // and lower-cased.
 func NormalizeUsername(s string) string { return strings.ToLower(strings.TrimSpace(s)) }

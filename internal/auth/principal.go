@@ -18,6 +18,13 @@ type Principal struct {
 	// Scopes are those of the API token the principal came with; nil for
 	// a browser session and the system, which no scope limits.
 	Scopes []TokenScope
+	// MustChangePassword: the principal signed in with a temporary
+	// password (a session) and may do nothing but choose a new one, sign
+	// out and read what that page needs (see RequirePasswordChosen).
+	MustChangePassword bool
+	// session is the hash of the session the principal came with; "" for
+	// tokens and the system.
+	session string
 }
 
 // System is the principal for work Rampart does on its own behalf.
@@ -53,6 +60,17 @@ func (p Principal) Require(a Action) error {
 	}
 	if !p.Can(a) {
 		return errs.E(errs.Forbidden, "your roles do not allow %s", a)
+	}
+	return nil
+}
+
+// RequirePasswordChosen refuses, with Forbidden, a principal that must
+// change a temporary password first. Adapters call it for every route but
+// the few a user needs to change it; services that issue credentials call
+// it too.
+func (p Principal) RequirePasswordChosen() error {
+	if p.MustChangePassword {
+		return errs.E(errs.Forbidden, "you signed in with a temporary password: choose your own first (Change password)")
 	}
 	return nil
 }

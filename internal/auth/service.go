@@ -27,6 +27,7 @@ type Service struct {
 	tx            Transactor
 	clk           clock.Clock
 	loginFailures atomic.Uint64
+	gate          *hashGate
 }
 
 // NewService returns the auth service; a nil clock means the real one.
@@ -34,7 +35,7 @@ func NewService(t Transactor, clk clock.Clock) *Service {
 	if clk == nil {
 		clk = clock.Real{}
 	}
-	return &Service{tx: t, clk: clk}
+	return &Service{tx: t, clk: clk, gate: newHashGate(DefaultHashSlots, HashWait)}
 }
 
 // LoginFailures counts failed sign-ins since this process started, for

@@ -124,6 +124,36 @@ type Store interface {
 	FindTokens(ctx context.Context, v Visibility, userID int64) ([]Token, error)
 	// RevokeToken marks a token revoked at the given time.
 	RevokeToken(ctx context.Context, id int64, at time.Time) error
+	// RevokeUserTokens revokes, at the given time, every token of a user
+	// not yet revoked, and returns the ids revoked.
+	RevokeUserTokens(ctx context.Context, userID int64, at time.Time) ([]int64, error)
+	// FindAllTokens lists the tokens v covers of every user, newest first,
+	// a page at a time (cursor: the id to continue below; 0 for the first).
+	FindAllTokens(ctx context.Context, v Visibility, before int64, limit int) ([]Token, error)
+	// DeleteOtherSessions signs a user out everywhere but the session
+	// with hash keep.
+	DeleteOtherSessions(ctx context.Context, userID int64, keep string) error
+
+	// FindThrottlesUnscoped returns the stored sign-in throttle state of
+	// each of keys that has one.
+	FindThrottlesUnscoped(ctx context.Context, keys []string) ([]Throttle, error)
+	// FindLocksUnscoped returns the keys starting with prefix that are
+	// locked after now.
+	FindLocksUnscoped(ctx context.Context, prefix string, now time.Time) ([]Throttle, error)
+	// RecordFailure counts a failed password check against key at now
+	// (starting again when the last was before forgetBefore) and returns
+	// the count.
+	RecordFailure(ctx context.Context, key string, now, forgetBefore time.Time) (int, error)
+	// BlockThrottle blocks key until the given time; locked marks a lock
+	// rather than a delay.
+	BlockThrottle(ctx context.Context, key string, until time.Time, locked bool) error
+	// ClearThrottle forgets key's failures and block and reports whether
+	// it was blocked after now.
+	ClearThrottle(ctx context.Context, key string, now time.Time) (bool, error)
+	// DeleteStaleThrottles removes keys neither blocked after now nor
+	// counting failures after forgetBefore.
+	DeleteStaleThrottles(ctx context.Context, now, forgetBefore time.Time) (int64, error)
+
 	// TouchToken records a use at the given time unless one was recorded
 	// after notBefore.
 	TouchToken(ctx context.Context, id int64, at, notBefore time.Time) error

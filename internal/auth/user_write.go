@@ -31,7 +31,7 @@ func (s *Service) CreateUser(ctx context.Context, p Principal, nu NewUser) (User
 	if err := fe.Err(); err != nil {
 		return User{}, err
 	}
-	hash, err := HashPassword(nu.Password) // before the transaction: it is slow on purpose
+	hash, err := s.hashPassword(ctx, nu.Password) // before the transaction: it is slow on purpose
 	if err != nil {
 		return User{}, err
 	}
@@ -76,7 +76,7 @@ func (s *Service) UpdateUser(ctx context.Context, p Principal, username string, 
 	}
 	if uu.Password != nil {
 		var err error
-		if hash, err = HashPassword(*uu.Password); err != nil {
+		if hash, err = s.hashPassword(ctx, *uu.Password); err != nil {
 			return User{}, err
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/rampart-itsm/rampart/internal/app"
+	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/config"
 	"github.com/rampart-itsm/rampart/internal/httpauth"
 )
@@ -40,7 +41,7 @@ func newServeCmd() *cobra.Command {
 
 // serveFlags are serve's options besides the database.
 var serveFlags = []string{"addr", "secure-cookies", "trusted-proxies", "read-header-timeout", "read-timeout",
-	"upload-timeout", "idle-timeout", "max-header-bytes", "metrics-public"}
+	"upload-timeout", "idle-timeout", "max-header-bytes", "metrics-public", "password-hash-concurrency"}
 
 // serverSettings bound what a client may make the server wait for, and say
 // how to tell a request that came over HTTPS.
@@ -49,6 +50,7 @@ type serverSettings struct {
 	readHeaderTimeout, readTimeout, uploadTimeout, idleTimeout time.Duration
 	maxHeaderBytes                                             int
 	metricsPublic                                              bool
+	hashSlots                                                  int // 0: from available memory
 }
 
 // readServerSettings reads serve's flags, refusing values that are not
@@ -81,6 +83,11 @@ func readServerSettings(fs *pflag.FlagSet) (serverSettings, error) {
 	if s.metricsPublic, err = strconv.ParseBool(config.Get(fs, "metrics-public")); err != nil {
 		return s, fmt.Errorf("--metrics-public %q: want true or false", config.Get(fs, "metrics-public"))
 	}
+	if v := config.Get(fs, "password-hash-concurrency"); v != "auto" && v != "" {
+		if s.hashSlots, err = strconv.Atoi(v); err != nil || s.hashSlots < 1 || s.hashSlots > 1024 {
+			return s, fmt.Errorf("--password-hash-concurrency %q: want auto or a number from 1 to 1024", v)
+		}
+	}
 	return s, nil
 }
 
@@ -101,7 +108,8 @@ func serve(ctx context.Context, cmd *cobra.Command, withDemo bool) error {
 	if err != nil {
 		return err
 	}
-	a, err := openAppWith(ctx, cmd, app.Config{Transport: settings.transport, UploadTimeout: settings.uploadTimeout, MetricsPublic: settings.metricsPublic})
+	a, err := openAppWith(ctx, cmd, app.Config{Transport: settings.transport, UploadTimeout: settings.uploadTimeout, MetricsPublic: settings.metricsPublic,
+		HashSlots: settings.hashSlots})
 	if err != nil {
 		return err
 	}
@@ -130,6 +138,7 @@ func serve(ctx context.Context, cmd *cobra.Command, withDemo bool) error {
 			slog.Error("background runner stopped", "error", err)
 		}
 	}()
+	slog.Info("password hashing bounded", "concurrent", a.Auth.HashSlots(), "memory_mib", a.Auth.HashSlots()*auth.HashMemory>>20)
 	fmt.Fprintf(out, "Rampart is running at http://%s (database: %s); Ctrl-C stops it\n", ln.Addr(), a.DB.Dialect.Name)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

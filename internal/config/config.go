@@ -36,6 +36,7 @@ var Options = []Option{
 	{Flag: "idle-timeout", Env: "RAMPART_IDLE_TIMEOUT", Default: "2m", Usage: "how long an idle keep-alive connection stays open"},
 	{Flag: "max-header-bytes", Env: "RAMPART_MAX_HEADER_BYTES", Default: "65536", Usage: "largest request headers accepted, in bytes (beyond: 431)"},
 	{Flag: "metrics-public", Env: "RAMPART_METRICS_PUBLIC", Default: "false", Usage: "serve /metrics without a token, for a scraper on a trusted network (by default it needs a token whose user holds metrics:read: admin, auditor)"},
+	{Flag: "password-hash-concurrency", Env: "RAMPART_PASSWORD_HASH_CONCURRENCY", Default: "auto", Usage: "how many passwords may be checked at once (64 MiB each; more sign-ins wait briefly, then get 503 with Retry-After): auto sizes it from available memory (a quarter of the cgroup limit's headroom or MemAvailable) and CPUs (two each), 2 to 32; or a number"},
 	{Flag: "url", Env: "RAMPART_URL", Default: "http://127.0.0.1:8080", Usage: "base URL of a running Rampart, for API client commands"},
 	{Flag: "token", Env: "RAMPART_TOKEN", Default: "", Usage: "API token for client commands", Secret: true},
 }

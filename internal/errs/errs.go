@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Kind classifies an error for the edge that reports it.
@@ -20,7 +21,10 @@ const (
 	Unauthenticated Kind = "unauthenticated"
 	TooLarge        Kind = "too_large"
 	Unavailable     Kind = "unavailable"
-	Internal        Kind = "internal"
+	// TooMany: the caller is throttled (repeated failed sign-ins); the
+	// error's RetryAfter says when to try again.
+	TooMany  Kind = "too_many_requests"
+	Internal Kind = "internal"
 )
 
 // FieldError names one bad input field (a JSON pointer-like path, a CSV
@@ -36,6 +40,9 @@ type Error struct {
 	Message string
 	Fields  []FieldError
 	Err     error // wrapped cause, never shown to users
+	// RetryAfter, when set, tells the client how long to wait before
+	// trying again (TooMany, Unavailable): the Retry-After header.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -63,6 +70,22 @@ func (e *Error) Unwrap() error { return e.Err }
 // E builds an error of the given kind with a formatted message.
 func E(kind Kind, format string, args ...any) *Error {
 	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...)}
+}
+
+// Retry builds an error of the given kind that tells the client to try
+// again after d.
+func Retry(kind Kind, d time.Duration, format string, args ...any) *Error {
+	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...), RetryAfter: d}
+}
+
+// RetryAfterSeconds is the Retry-After value for err in whole seconds,
+// rounded up, and whether err carries one.
+func RetryAfterSeconds(err error) (int, bool) {
+	e, ok := As(err)
+	if !ok || e.RetryAfter <= 0 {
+		return 0, false
+	}
+	return int((e.RetryAfter + time.Second - 1) / time.Second), true
 }
 
 // Field builds an Invalid error about one field.

@@ -44,6 +44,11 @@ func (a *api) serve(rt route, w http.ResponseWriter, r *http.Request) error {
 		if err := httpauth.RequireScope(p, rt.scope()); err != nil {
 			return err
 		}
+		if !rt.temporary {
+			if err := p.RequirePasswordChosen(); err != nil {
+				return err
+			}
+		}
 		infoOf(r.Context()).user = p.Username
 		r = r.WithContext(auth.WithPrincipal(r.Context(), p))
 		if rt.upload && a.d.UploadTimeout > 0 {

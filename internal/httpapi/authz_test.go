@@ -71,6 +71,9 @@ func accessTable() []access {
 		{"GET /api/v1/openapi.json", fixed("GET", "/api/v1/openapi.json", nil),
 			merge(everyone(200), roles(200, asAnonymous, asReadToken, asMetricsToken))},
 		{"GET /api/v1/me", fixed("GET", "/api/v1/me", nil), everyone(200)},
+		{"POST /api/v1/me/password", func(e *env, f fixture, role string) req {
+			return req{method: "POST", path: "/api/v1/me/password", body: map[string]any{"old_password": testPassword, "new_password": "a new secret for " + role}}
+		}, everyone(204)},
 		{"GET /api/v1/cis", fixed("GET", "/api/v1/cis", nil), everyone(200)},
 		{"POST /api/v1/cis", func(e *env, f fixture, role string) req {
 			return req{method: "POST", path: "/api/v1/cis", body: map[string]any{"name": "new-" + role, "kind": "server"}}
@@ -116,6 +119,7 @@ func accessTable() []access {
 		{"GET /api/v1/users/{username}", fixed("GET", "/api/v1/users/other", nil), merge(staffRead(200), roles(404, asRequester), roles(200, vt.Other))},
 		{"PATCH /api/v1/users/{username}", fixed("PATCH", "/api/v1/users/other", map[string]any{"display_name": "Changed"}), map[string]int{asAdmin: 200}},
 		{"POST /api/v1/users/{username}/password-reset", fixed("POST", "/api/v1/users/other/password-reset", nil), map[string]int{asAdmin: 200}},
+		{"POST /api/v1/users/{username}/unlock", fixed("POST", "/api/v1/users/other/unlock", nil), map[string]int{asAdmin: 204}},
 		{"DELETE /api/v1/users/{username}", func(e *env, f fixture, role string) req {
 			name := "victim-" + role
 			if _, err := e.auth.CreateUser(e.ctx, auth.System, auth.NewUser{Username: name, Password: testPassword, Roles: []auth.Role{auth.RoleRequester}}); err != nil {

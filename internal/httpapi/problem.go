@@ -3,6 +3,7 @@ package httpapi
 import (
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/rampart-itsm/rampart/internal/errs"
 )
@@ -86,6 +87,8 @@ func status(err error) (int, errs.Kind) {
 		return http.StatusRequestEntityTooLarge, kind
 	case errs.Unavailable:
 		return http.StatusServiceUnavailable, kind
+	case errs.TooMany:
+		return http.StatusTooManyRequests, kind
 	}
 	return http.StatusInternalServerError, errs.Internal
 }
@@ -99,6 +102,7 @@ var titles = map[errs.Kind]string{
 	errs.Unauthenticated: "Authentication required",
 	errs.TooLarge:        "Request too large",
 	errs.Unavailable:     "Service unavailable",
+	errs.TooMany:         "Too many requests",
 	errs.Internal:        "Internal server error",
 	kindNotAllowed:       "Method not allowed",
 	kindUnsupportedMedia: "Unsupported media type",
@@ -138,6 +142,9 @@ func problemFor(err error, r *http.Request) Problem {
 // writeProblem answers with the problem for err.
 func writeProblem(w http.ResponseWriter, r *http.Request, err error) {
 	p := problemFor(err, r)
+	if secs, ok := errs.RetryAfterSeconds(err); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+	}
 	sendProblem(w, p)
 }
 

@@ -25,7 +25,11 @@ type route struct {
 	// (auth.ScopeRead) is refused with 403. Every route whose method is
 	// not GET must set it (TestWritesAreMarked).
 	write bool
-	doc   op
+	// temporary marks a route a user who signed in with a temporary
+	// password may call: what changing it needs. Every other route
+	// refuses them with 403 (TestTemporaryPasswordGate).
+	temporary bool
+	doc       op
 }
 
 func (rt route) pattern() string { return rt.method + " " + rt.path }
@@ -115,10 +119,17 @@ func (a *api) table() []route {
 			doc: op{id: "getOpenAPI", tag: "meta", summary: "This OpenAPI document", resp: "OpenAPIDocument",
 				desc: "The contract of this API as an OpenAPI 3.0 document, generated from the same route table that serves " +
 					"the requests, so it lists exactly what this server answers. Shared caches may keep it for 5 minutes."}},
-		{method: get, path: "/api/v1/me", h: a.getMe,
+		{method: get, path: "/api/v1/me", h: a.getMe, temporary: true,
 			doc: op{id: "getMe", tag: "users", summary: "The caller's own user record", resp: "User",
 				desc: "Your user record: username, roles, teams, and whether you must change your password first. " +
 					"Scripts use it to check which account a token acts as."}},
+		{method: post, path: "/api/v1/me/password", h: a.changeOwnPassword, write: true, temporary: true,
+			doc: op{id: "changeOwnPassword", tag: "users", summary: "Change your own password", body: "PasswordChange", status: gone,
+				desc: "Checks your current password and sets the new one (at least 12 characters, not your username, not " +
+					"the current one); your other sessions end, this one stays signed in. A wrong current password counts " +
+					"as a failed sign-in: after a few, attempts wait a growing delay and then the account is locked for a " +
+					"while (429 with Retry-After). This is the one write a user signed in with a temporary password may " +
+					"make. Recorded in the audit log without either password."}},
 
 		{method: get, path: "/api/v1/cis", h: a.listCIs,
 			doc: op{id: "listCIs", tag: "cmdb", summary: "List and search configuration items", query: ciFilterParams, resp: "CIPage", perm: auth.CIRead,
@@ -219,6 +230,11 @@ func (a *api) table() []route {
 					"It is a reset: the user must choose their own password at next sign-in (even when resetting " +
 					"your own) and every session of theirs ends. Recorded in the audit log without the password. " +
 					"An unknown user is 404."}},
+		{method: post, path: "/api/v1/users/{username}/unlock", h: a.unlockUser, write: true,
+			doc: op{id: "unlockUser", tag: "users", summary: "Lift a user's sign-in lock", status: gone, perm: auth.UserManage,
+				desc: "After repeated failed sign-ins an account waits a growing delay and is then locked for 15 minutes; " +
+					"this lifts the account's delay or lock at once (the throttle of the client addresses that failed " +
+					"stays). Recorded in the audit log when there was something to lift. An unknown user is 404."}},
 		{method: del, path: "/api/v1/users/{username}", h: a.deleteUser, write: true,
 			doc: op{id: "deleteUser", tag: "users", summary: "Delete a user", status: gone, perm: auth.UserManage,
 				desc: "Deletes the account with its sessions, tokens and team memberships; CIs it owned become unowned. " +

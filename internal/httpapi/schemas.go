@@ -299,6 +299,10 @@ func schemas() obj {
 		}),
 		"NewToken": object("a new API token; the secret is shown this once", []string{"id", "name", "username", "scopes", "created_at", "token"},
 			with(tokenProps(), obj{"token": str("the secret, shown only in this answer: send as Authorization: Bearer TOKEN")})),
+		"PasswordChange": object("your current password and the new one", []string{"old_password", "new_password"}, obj{
+			"old_password": str("your current (or temporary) password"),
+			"new_password": str("the new password: at least 12 characters, not your username, not the current one"),
+		}),
 		"TokenInput": object("a token to issue", []string{"name"}, obj{
 			"name":       str("what the token is for, e.g. \"nightly nmap import\", up to 100 characters"),
 			"user":       str("username the token acts as; default yourself (another user needs token:manage)"),

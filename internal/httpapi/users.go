@@ -151,3 +151,32 @@ func (a *api) deleteUser(w http.ResponseWriter, r *http.Request) error {
 	noContent(w)
 	return nil
 }
+
+// unlockUser: POST /api/v1/users/{username}/unlock (admins) lifts the
+// account's sign-in lock.
+func (a *api) unlockUser(w http.ResponseWriter, r *http.Request) error {
+	if err := a.d.Auth.Unlock(r.Context(), principal(r), r.PathValue("username")); err != nil {
+		return err
+	}
+	noContent(w)
+	return nil
+}
+
+// passwordChange is the body of POST /api/v1/me/password.
+type passwordChange struct {
+	OldPassword string `json:"old_password"`
+	NewPassword string `json:"new_password"`
+}
+
+// changeOwnPassword: POST /api/v1/me/password.
+func (a *api) changeOwnPassword(w http.ResponseWriter, r *http.Request) error {
+	var in passwordChange
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	if err := a.d.Auth.ChangePassword(r.Context(), principal(r), in.OldPassword, in.NewPassword); err != nil {
+		return err
+	}
+	noContent(w)
+	return nil
+}

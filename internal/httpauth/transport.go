@@ -7,6 +7,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/rampart-itsm/rampart/internal/auth"
 )
 
 // SecureMode says when session cookies are marked Secure (sent back by the
@@ -95,18 +97,25 @@ func (t Transport) ViaTLS(r *http.Request) bool {
 }
 
 func (t Transport) fromTrustedProxy(r *http.Request) bool {
-	if len(t.Proxies) == 0 {
-		return false
-	}
+	a, ok := peerAddr(r)
+	return ok && t.trusted(a)
+}
+
+// peerAddr is the address of the connection's other end.
+func peerAddr(r *http.Request) (netip.Addr, bool) {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
 	}
 	a, err := netip.ParseAddr(host)
 	if err != nil {
-		return false
+		return netip.Addr{}, false
 	}
-	a = a.Unmap()
+	return a.Unmap(), true
+}
+
+// trusted reports whether a is one of the listed proxies.
+func (t Transport) trusted(a netip.Addr) bool {
 	for _, p := range t.Proxies {
 		if p.Contains(a) {
 			return true
@@ -135,5 +144,38 @@ func (t Transport) HSTS(next http.Handler) http.Handler {
 			w.Header().Set("Strict-Transport-Security", HSTSValue)
 		}
 		next.ServeHTTP(w, r)
+	})
+}
+
+// ClientAddr is the address of the client a request came from: the peer,
+// or, when the peer is a trusted proxy, the last address in
+// X-Forwarded-For that is not itself a trusted proxy (addresses before it
+// were written by the client and prove nothing). "" when unreadable.
+func (t Transport) ClientAddr(r *http.Request) string {
+	peer, ok := peerAddr(r)
+	if !ok {
+		return ""
+	}
+	if !t.trusted(peer) {
+		return peer.String()
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		if a = a.Unmap(); !t.trusted(a) {
+			return a.String()
+		}
+	}
+	return peer.String()
+}
+
+// WithClientAddr puts each request's ClientAddr into its context
+// (auth.ClientAddr), for sign-in throttling and the audit log.
+func (t Transport) WithClientAddr(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(auth.WithClientAddr(r.Context(), t.ClientAddr(r))))
 	})
 }

@@ -82,3 +82,31 @@ func TestParseTransportSettings(t *testing.T) {
 		t.Error("ParseSecureMode accepted sometimes")
 	}
 }
+
+// TestClientAddr: the peer is the client unless it is a trusted proxy;
+// then the last X-Forwarded-For hop that is not a trusted proxy is, and
+// hops a client wrote before it are ignored.
+func TestClientAddr(t *testing.T) {
+	proxies, _ := httpauth.ParseProxies("10.0.0.0/8")
+	tr := httpauth.Transport{Proxies: proxies}
+	for _, c := range []struct {
+		peer, xff, want string
+	}{
+		{"203.0.113.9:5000", "", "203.0.113.9"},
+		{"203.0.113.9:5000", "198.51.100.1", "203.0.113.9"}, // untrusted peer: header ignored
+		{"10.0.0.2:5000", "198.51.100.1", "198.51.100.1"},
+		{"10.0.0.2:5000", "6.6.6.6, 198.51.100.1, 10.0.0.7", "198.51.100.1"},
+		{"10.0.0.2:5000", "", "10.0.0.2"},
+		{"[::ffff:203.0.113.9]:5000", "", "203.0.113.9"},
+		{"10.0.0.2:5000", "garbage", "10.0.0.2"},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = c.peer
+		if c.xff != "" {
+			r.Header.Set("X-Forwarded-For", c.xff)
+		}
+		if got := tr.ClientAddr(r); got != c.want {
+			t.Errorf("peer %s, X-Forwarded-For %q: %q, want %q", c.peer, c.xff, got, c.want)
+		}
+	}
+}

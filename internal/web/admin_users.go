@@ -12,8 +12,11 @@ import (
 // userListView is the user administration list.
 type userListView struct {
 	layout
-	Query    string
-	Users    []auth.User
+	Query string
+	Users []auth.User
+	// Locked maps the usernames locked after failed sign-ins to when
+	// their lock ends, as shown.
+	Locked   map[string]string
 	Total    int
 	Capped   bool // more than paging.TotalCap match
 	NextURL  string
@@ -57,7 +60,15 @@ func (s *server) userList(w http.ResponseWriter, r *http.Request, rq *request) e
 	if err != nil {
 		return err
 	}
-	v := userListView{layout: s.frame(r, rq, "Users", "users"), Query: q.Get("q"), Users: page.Items, Total: page.Total, Capped: page.TotalCapped}
+	locked, err := s.Auth.AccountLocks(r.Context(), rq.P)
+	if err != nil {
+		return err
+	}
+	v := userListView{layout: s.frame(r, rq, "Users", "users"), Query: q.Get("q"), Users: page.Items, Locked: map[string]string{},
+		Total: page.Total, Capped: page.TotalCapped}
+	for name, until := range locked {
+		v.Locked[name] = until.UTC().Format("15:04 UTC")
+	}
 	v.FirstURL, v.PrevURL, v.NextURL = pageLinks("/admin/users", q, page.NextCursor)
 	return s.render(w, http.StatusOK, "user_list", v)
 }
@@ -154,6 +165,14 @@ func (s *server) userUpdate(w http.ResponseWriter, r *http.Request, rq *request)
 
 // userDisable disables (or, with enable=1, re-enables) a user; a disabled
 // user can no longer sign in or use tokens.
+// userUnlock lifts a user's sign-in lock.
+func (s *server) userUnlock(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if err := s.Auth.Unlock(r.Context(), rq.P, r.PathValue("name")); err != nil {
+		return err
+	}
+	return redirect(w, r, "/admin/users", "unlocked")
+}
+
 func (s *server) userDisable(w http.ResponseWriter, r *http.Request, rq *request) error {
 	disabled := r.PostFormValue("enable") == ""
 	if _, err := s.Auth.UpdateUser(r.Context(), rq.P, r.PathValue("name"), auth.UserUpdate{Disabled: &disabled}); err != nil {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/errs"
@@ -34,6 +35,7 @@ var errorPages = map[errs.Kind]struct {
 	errs.Conflict:    {http.StatusConflict, "Conflict", ""},
 	errs.TooLarge:    {http.StatusRequestEntityTooLarge, "Too large", ""},
 	errs.Unavailable: {http.StatusServiceUnavailable, "Temporarily unavailable", "Rampart cannot reach its database right now. Try again in a moment."},
+	errs.TooMany:     {http.StatusTooManyRequests, "Too many attempts", ""},
 	errs.Internal:    {http.StatusInternalServerError, "Something went wrong", "The error was logged. Try again, and tell your administrator the reference below if it keeps happening."},
 }
 
@@ -52,6 +54,12 @@ func (s *server) renderError(w http.ResponseWriter, r *http.Request, rq *request
 		p = errorPages[errs.Internal]
 		kind = errs.Internal
 	}
+	if secs, ok := errs.RetryAfterSeconds(err); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		if kind == errs.Unavailable {
+			p.message = "" // the service says why: too many sign-ins at once, not the database
+		}
+	}
 	v := errorView{layout: s.frame(r, rq, p.heading, ""), Status: p.status, Heading: p.heading, Message: p.message}
 	if e, ok := errs.As(err); ok && v.Message == "" {
 		v.Message, v.Fields = e.Message, e.Fields
@@ -64,6 +72,21 @@ func (s *server) renderError(w http.ResponseWriter, r *http.Request, rq *request
 		s.log.Error("web: render error page", "err", rerr)
 		http.Error(w, http.StatusText(p.status), p.status)
 	}
+}
+
+// retryAnswer prepares the answer to an error that says when to try again
+// (TooMany, Unavailable) on a form page: it sets Retry-After and returns
+// the status and the message to show on the form.
+func retryAnswer(w http.ResponseWriter, err error) (int, string) {
+	e, _ := errs.As(err)
+	status := http.StatusTooManyRequests
+	if e.Kind == errs.Unavailable {
+		status = http.StatusServiceUnavailable
+	}
+	if secs, ok := errs.RetryAfterSeconds(err); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+	}
+	return status, e.Message + "."
 }
 
 // notFound answers any path no page serves.

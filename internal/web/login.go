@@ -31,10 +31,17 @@ func (s *server) loginForm(w http.ResponseWriter, r *http.Request, rq *request) 
 func (s *server) login(w http.ResponseWriter, r *http.Request, rq *request) error {
 	username, next := r.PostFormValue("username"), localPath(r.PostFormValue("next"), "/cis")
 	sid, sess, err := s.Auth.Login(r.Context(), username, r.PostFormValue("password"))
-	if errs.Is(err, errs.Unauthenticated) || errs.Is(err, errs.Invalid) || errs.Is(err, errs.Forbidden) {
-		v := loginView{layout: s.frame(r, nil, "Sign in", ""), Username: username, Next: next,
-			Error: "Invalid username or password."}
+	v := loginView{layout: s.frame(r, nil, "Sign in", ""), Username: username, Next: next}
+	switch {
+	case errs.Is(err, errs.Unauthenticated) || errs.Is(err, errs.Invalid) || errs.Is(err, errs.Forbidden):
+		v.Error = "Invalid username or password."
 		return s.render(w, http.StatusUnauthorized, "login", v)
+	case errs.Is(err, errs.TooMany) || errs.Is(err, errs.Unavailable):
+		// Throttled, or too many sign-ins at once: the form again, with
+		// the wait, so the user knows when to retry.
+		status, msg := retryAnswer(w, err)
+		v.Error = msg
+		return s.render(w, status, "login", v)
 	}
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ type passwordView struct {
 	layout
 	Required bool // the user must change it before doing anything else
 	Errors   fieldErrors
+	Error    string // throttled: when to try again
 }
 
 // passwordForm shows the change-password form.
@@ -33,6 +34,10 @@ func (s *server) changePassword(w http.ResponseWriter, r *http.Request, rq *requ
 	switch {
 	case err == nil:
 		return redirect(w, r, "/cis", "password")
+	case errs.Is(err, errs.TooMany) || errs.Is(err, errs.Unavailable):
+		status, msg := retryAnswer(w, err)
+		v.Error = msg
+		return s.render(w, status, "password", v)
 	case errs.Is(err, errs.Unauthenticated) || errs.Is(err, errs.Forbidden):
 		// A wrong current password; not a reason to sign the user out.
 		v.Errors = fieldErrors{"old_password": {"is not your current password"}}

@@ -138,6 +138,7 @@ var flashes = map[string]string{
 	"password":         "Your password was changed.",
 	"disabled":         "User disabled.",
 	"enabled":          "User enabled.",
+	"unlocked":         "Sign-in lock lifted.",
 	"retried":          "Job queued again.",
 }
 

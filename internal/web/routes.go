@@ -39,6 +39,7 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /admin/users/{name}", s.page(s.userEdit))
 	mux.Handle("POST /admin/users/{name}", s.page(s.userUpdate))
 	mux.Handle("POST /admin/users/{name}/disable", s.page(s.userDisable))
+	mux.Handle("POST /admin/users/{name}/unlock", s.page(s.userUnlock))
 	mux.Handle("GET /admin/teams", s.page(s.teamList))
 	mux.Handle("GET /admin/teams/new", s.page(s.teamNew))
 	mux.Handle("POST /admin/teams", s.page(s.teamCreate))

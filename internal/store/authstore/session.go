@@ -62,3 +62,10 @@ func (s *authStore) DeleteExpiredSessions(ctx context.Context, now time.Time) (i
 	}
 	return affected(res), nil
 }
+
+// DeleteOtherSessions removes every session of a user but the one whose
+// hash is keep.
+func (s *authStore) DeleteOtherSessions(ctx context.Context, userID int64, keep string) error {
+	_, err := s.tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2`, userID, keep)
+	return err
+}

@@ -100,3 +100,37 @@ func scanAuthToken(sc store.Scanner) (auth.StoredToken, error) {
 	}
 	return t, nil
 }
+
+// RevokeUserTokens revokes every live token of a user and returns their ids.
+func (s *authStore) RevokeUserTokens(ctx context.Context, userID int64, at time.Time) ([]int64, error) {
+	ids, err := s.tx.SelectIDs(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL RETURNING id`,
+		store.At(at), userID)
+	if err != nil {
+		return nil, fmt.Errorf("revoke tokens of user %d: %w", userID, err)
+	}
+	return ids, nil
+}
+
+// FindAllTokens lists the tokens v covers, every user's, newest first,
+// limit of them with ids below before (0: from the newest).
+func (s *authStore) FindAllTokens(ctx context.Context, v auth.Visibility, before int64, limit int) ([]auth.Token, error) {
+	var q store.Query
+	if before > 0 {
+		q.And("api_tokens.id < " + q.Arg(before))
+	}
+	q.And(store.Visible(&q, v, tokenVisibility))
+	rows, err := s.tx.Query(ctx, authTokenSelect+q.Where()+` ORDER BY api_tokens.id DESC LIMIT `+q.Arg(limit), q.Args()...)
+	if err != nil {
+		return nil, fmt.Errorf("find all tokens: %w", err)
+	}
+	defer rows.Close()
+	out := []auth.Token{}
+	for rows.Next() {
+		t, err := scanAuthToken(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t.Token)
+	}
+	return out, store.MapError(rows.Err())
+}
