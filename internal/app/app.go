@@ -7,7 +7,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -41,7 +43,28 @@ type Config struct {
 	HashSlots int
 	// Worker names this process in job leases; defaults to host and pid.
 	Worker string
+	// Provision says what Open may create when the database is missing.
+	Provision Provision
 }
+
+// Provision says what Open may create. Only serve creates a database from
+// nothing; migrate creates the schema in a database that exists; every
+// other operator verb refuses a database without Rampart's schema, so a
+// mistyped --data or --db never answers from an empty database.
+type Provision int
+
+const (
+	// CreateMissing creates the SQLite data directory and file, and the
+	// schema (serve; tests).
+	CreateMissing Provision = iota
+	// CreateSchema needs the database to exist (an SQLite data directory,
+	// a PostgreSQL database) and creates or upgrades its schema (migrate,
+	// demo).
+	CreateSchema
+	// ExistingOnly needs a database that already holds Rampart's schema;
+	// pending migrations are still applied (audit verify, token create).
+	ExistingOnly
+)
 
 // App is a running Rampart: its database, services and background runner.
 type App struct {
@@ -67,15 +90,58 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		host, _ := os.Hostname()
 		cfg.Worker = fmt.Sprintf("%s:%d", host, os.Getpid())
 	}
+	if err := checkTarget(cfg.Target, cfg.Provision); err != nil {
+		return nil, err
+	}
 	db, err := store.Open(ctx, cfg.Target, cfg.Clock)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Provision == ExistingOnly {
+		ok, err := db.HasSchema(ctx)
+		if err == nil && !ok {
+			err = fmt.Errorf("%s holds no Rampart database (no schema): check --data/--db, or create one with rampart migrate", describeTarget(cfg.Target))
+		}
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	if _, err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
 	return build(db, cfg), nil
+}
+
+// checkTarget refuses, before anything is opened (opening an SQLite file
+// creates it), a data directory or database file that p does not allow
+// Open to create.
+func checkTarget(target string, p Provision) error {
+	if p == CreateMissing || store.IsPostgres(target) {
+		return nil
+	}
+	dir := filepath.Dir(target)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return fmt.Errorf("data directory %s does not exist: check --data (rampart serve creates it)", dir)
+	}
+	if p == ExistingOnly {
+		if _, err := os.Stat(target); err != nil {
+			return fmt.Errorf("no Rampart database in %s: check --data, or create one with rampart migrate", dir)
+		}
+	}
+	return nil
+}
+
+// describeTarget names a database for a message without its password.
+func describeTarget(target string) string {
+	if !store.IsPostgres(target) {
+		return target
+	}
+	if u, err := url.Parse(target); err == nil {
+		return u.Redacted()
+	}
+	return "the PostgreSQL database"
 }
 
 func build(db *store.DB, cfg Config) *App {

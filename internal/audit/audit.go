@@ -12,7 +12,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 )
@@ -133,52 +132,69 @@ func (b *Break) Error() string {
 }
 
 // Source streams stored entries in sequence order, and reports the head the
-// store recorded (the last seq and hash), so truncation is caught too.
+// store recorded (the last seq and hash), so truncation is caught too. Both
+// must come from one snapshot of the database (a read-only transaction
+// that sees one snapshot): a writer committing between the two reads
+// would otherwise look like tampering.
 type Source interface {
 	EachEntry(ctx context.Context, fn func(Entry) error) error
 	Head(ctx context.Context) (seq int64, hash string, err error)
 }
 
-// Verify walks the whole chain. It returns the number of entries checked
-// and a *Break for the first entry that does not hold.
-//
-// It reads the head first and checks entries up to it, ignoring any
-// appended after: on PostgreSQL a read-only transaction at READ COMMITTED
-// sees each statement's own snapshot, and a writer committing between the
-// two reads must not look like tampering. Every commit writes its entries
-// and the head together, so entries up to the head read first are always
-// visible to the later scan.
-func Verify(ctx context.Context, src Source) (int64, error) {
+// Anchor is a chain position recorded outside the database: the sequence
+// number and hash of one entry, as the head was reported at some time.
+type Anchor struct {
+	Seq  int64
+	Hash string
+}
+
+// Verify walks every stored entry, not only those up to the head, and
+// checks each link and each hash. It returns the number of entries that
+// hold and a *Break for the first that does not. Tampering it reports:
+// an entry edited, removed or inserted out of order; an entry stored past
+// the head (appended outside Rampart, or the head set back); a head
+// behind or ahead of the entries; an anchor whose entry differs or that
+// the walk never reaches.
+func Verify(ctx context.Context, src Source, anchors ...Anchor) (int64, error) {
 	headSeq, headHash, err := src.Head(ctx)
 	if err != nil {
 		return 0, err
 	}
-	prev, want, n := GenesisHash, int64(1), int64(0)
+	anchored := make(map[int64]string, len(anchors))
+	for _, a := range anchors {
+		anchored[a.Seq] = a.Hash
+	}
+	prev, n := GenesisHash, int64(0)
 	err = src.EachEntry(ctx, func(e Entry) error {
 		switch {
+		case e.Seq != n+1:
+			return &Break{Seq: n + 1, Reason: fmt.Sprintf("entry missing (next stored entry is %d)", e.Seq)}
 		case e.Seq > headSeq:
-			return errPastHead
-		case e.Seq != want:
-			return &Break{Seq: want, Reason: fmt.Sprintf("entry missing (next stored entry is %d)", e.Seq)}
+			return &Break{Seq: e.Seq, Reason: fmt.Sprintf("entry is stored past the chain head (%d): it was appended outside Rampart, or the head was set back", headSeq)}
 		case e.PrevHash != prev:
 			return &Break{Seq: e.Seq, Reason: "previous-hash link does not match the entry before it"}
 		case ComputeHash(prev, e) != e.Hash:
 			return &Break{Seq: e.Seq, Reason: "content does not match its hash (entry was edited)"}
 		}
-		prev, want, n = e.Hash, want+1, n+1
+		if h, ok := anchored[e.Seq]; ok && h != e.Hash {
+			return &Break{Seq: e.Seq, Reason: "hash differs from the recorded anchor (the log was rewritten)"}
+		}
+		prev, n = e.Hash, n+1
 		return nil
 	})
-	if err != nil && !errors.Is(err, errPastHead) {
+	if err != nil {
 		return n, err
 	}
 	switch {
 	case n != headSeq:
 		return n, &Break{Seq: n + 1, Reason: fmt.Sprintf("chain head says %d entries but %d are stored (entries were removed)", headSeq, n)}
-	case n > 0 && headHash != prev:
+	case headHash != prev:
 		return n, &Break{Seq: n, Reason: "chain head hash does not match the last entry"}
+	}
+	for _, a := range anchors {
+		if a.Seq > n {
+			return n, &Break{Seq: a.Seq, Reason: fmt.Sprintf("entry recorded in an anchor is missing (the log ends at %d)", n)}
+		}
 	}
 	return n, nil
 }
-
-// errPastHead stops the scan at the head read when verification began.
-var errPastHead = errors.New("past the chain head")

@@ -48,18 +48,24 @@ func TestVerifyAgainstTheHead(t *testing.T) {
 		src     fakeSource
 		wantN   int64
 		wantBrk int64 // 0 = holds
+		anchors []Anchor
 	}{
-		{"holds", fakeSource{es, 3, es[2].Hash}, 3, 0},
-		{"empty", fakeSource{nil, 0, GenesisHash}, 0, 0},
-		// A writer committed entry 3 after the head was read: not tampering.
-		{"entries past the head are left for next time", fakeSource{es, 2, es[1].Hash}, 2, 0},
-		{"tail removed", fakeSource{es[:2], 3, es[2].Hash}, 2, 3},
-		{"head hash differs", fakeSource{es, 3, es[1].Hash}, 3, 3},
-		{"middle removed", fakeSource{[]Entry{es[0], es[2]}, 3, es[2].Hash}, 1, 2},
+		{"anchor passed", fakeSource{es, 3, es[2].Hash}, 3, 0, []Anchor{{2, es[1].Hash}, {3, es[2].Hash}}},
+		{"anchor differs", fakeSource{es, 3, es[2].Hash}, 1, 2, []Anchor{{2, es[2].Hash}}},
+		{"anchor never reached", fakeSource{es[:2], 2, es[1].Hash}, 2, 3, []Anchor{{3, es[2].Hash}}},
+		{"holds", fakeSource{es, 3, es[2].Hash}, 3, 0, nil},
+		{"empty", fakeSource{nil, 0, GenesisHash}, 0, 0, nil},
+		// Head and entries come from one snapshot: an entry past the head
+		// was appended outside Rampart, or the head was set back.
+		{"entry past the head", fakeSource{es, 2, es[1].Hash}, 2, 3, nil},
+		{"head set back two", fakeSource{es, 1, es[0].Hash}, 1, 2, nil},
+		{"tail removed", fakeSource{es[:2], 3, es[2].Hash}, 2, 3, nil},
+		{"head hash differs", fakeSource{es, 3, es[1].Hash}, 3, 3, nil},
+		{"middle removed", fakeSource{[]Entry{es[0], es[2]}, 3, es[2].Hash}, 1, 2, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			n, err := Verify(context.Background(), tc.src)
+			n, err := Verify(context.Background(), tc.src, tc.anchors...)
 			var b *Break
 			switch {
 			case tc.wantBrk == 0 && err != nil:

@@ -22,7 +22,9 @@ user's one-time password is printed once, with their roles; they choose a new
 one at first sign-in.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withApp(cmd, func(a *app.App) error {
+			// Its job is to fill an empty database: like migrate it
+			// creates the schema in one that exists.
+			return withAppConfig(cmd, app.Config{Provision: app.CreateSchema}, func(a *app.App) error {
 				loaded, err := loadDemo(cmd.Context(), cmd.OutOrStdout(), a)
 				if err == nil && !loaded {
 					fmt.Fprintln(cmd.OutOrStdout(), "the CMDB already has data; nothing loaded")

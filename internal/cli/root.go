@@ -60,20 +60,20 @@ func setupLogging(w io.Writer, level string) error {
 // addDBFlags adds --data and --db to a command that opens the database.
 func addDBFlags(cmd *cobra.Command) { config.Register(cmd.Flags(), "data", "db") }
 
-// withApp opens the database named by the command's --data/--db flags,
-// runs fn and closes it again.
+// withApp opens the database named by the command's --data/--db flags
+// (which must hold Rampart's schema), runs fn and closes it again.
 func withApp(cmd *cobra.Command, fn func(a *app.App) error) error {
-	a, err := openApp(cmd.Context(), cmd)
+	return withAppConfig(cmd, app.Config{Provision: app.ExistingOnly}, fn)
+}
+
+// withAppConfig is withApp with the rest of the configuration.
+func withAppConfig(cmd *cobra.Command, cfg app.Config, fn func(a *app.App) error) error {
+	a, err := openAppWith(cmd.Context(), cmd, cfg)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
 	return fn(a)
-}
-
-// openApp opens the database named by the command's --data/--db flags.
-func openApp(ctx context.Context, cmd *cobra.Command) (*app.App, error) {
-	return openAppWith(ctx, cmd, app.Config{})
 }
 
 // openAppWith is openApp with the rest of the configuration (serve's).

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/rampart-itsm/rampart/internal/app"
 	"github.com/rampart-itsm/rampart/internal/auth"
+	"github.com/rampart-itsm/rampart/internal/storetest"
 )
 
 // runRoot runs the full command tree as the binary would.
@@ -104,5 +106,59 @@ func TestTokenCreateScope(t *testing.T) {
 	}
 	if out, err := runRoot(t, "token", "create", "--user", "alice", "--scope", "everything", "--data", data); err == nil {
 		t.Fatalf("an unknown scope was accepted: %s", out)
+	}
+}
+
+// Verbs that open a database refuse one that is missing or holds no
+// Rampart schema, and create nothing: a mistyped --data must not answer
+// "audit chain OK: 0 entries" from a database made on the spot. migrate
+// and demo create the schema in a database that exists; only serve
+// creates the data directory.
+func TestVerbsRefuseAMissingDatabase(t *testing.T) {
+	verbs := [][]string{
+		{"audit", "verify"},
+		{"token", "create", "--user", "admin"},
+		{"demo"},
+		{"migrate"},
+	}
+	for _, verb := range verbs {
+		t.Run(strings.Join(verb, " "), func(t *testing.T) {
+			missing := filepath.Join(t.TempDir(), "no-such-dir")
+			out, err := runRoot(t, append(slices.Clone(verb), "--data", missing)...)
+			if err == nil || !strings.Contains(err.Error(), "does not exist") {
+				t.Fatalf("--data of a missing directory: err = %v\n%s", err, out)
+			}
+			if _, err := os.Stat(missing); !os.IsNotExist(err) {
+				t.Fatalf("%s was created", missing)
+			}
+			if verb[0] == "migrate" || verb[0] == "demo" {
+				return // they create the schema in a database that exists
+			}
+			empty := t.TempDir()
+			if out, err := runRoot(t, append(slices.Clone(verb), "--data", empty)...); err == nil {
+				t.Fatalf("--data of an empty directory accepted:\n%s", out)
+			}
+			if entries, _ := os.ReadDir(empty); len(entries) > 0 {
+				t.Fatalf("files created in the empty directory: %v", entries)
+			}
+			for _, backend := range storetest.Backends(t) {
+				if backend != "postgres" {
+					continue
+				}
+				dsn := storetest.EmptyPostgres(t)
+				_, err := runRoot(t, append(slices.Clone(verb), "--db", dsn)...)
+				if err == nil || !strings.Contains(err.Error(), "no schema") {
+					t.Fatalf("--db without Rampart's schema: err = %v", err)
+				}
+			}
+		})
+	}
+	// migrate on an existing directory or an empty PostgreSQL database
+	// creates the schema; the other verbs then work.
+	data := t.TempDir()
+	for _, args := range [][]string{{"migrate", "--data", data}, {"audit", "verify", "--data", data}} {
+		if out, err := runRoot(t, args...); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
 	}
 }

@@ -3,10 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/rampart-itsm/rampart/internal/audit"
+	"github.com/rampart-itsm/rampart/internal/errs"
 )
 
 // auditBuffer collects a unit of work's audit records until commit.
@@ -46,7 +48,7 @@ func (tx *Tx) flushAudit(ctx context.Context) error {
 	var seq int64
 	var prev string
 	if err := tx.QueryRow(ctx, `SELECT last_seq, last_hash FROM audit_head WHERE id = 1`+tx.d.ForUpdate).Scan(&seq, &prev); err != nil {
-		return MapError(fmt.Errorf("lock audit head: %w", err))
+		return chainFailure("lock the chain head", err)
 	}
 	// Sealing is sequential (each entry hashes the one before), but the
 	// database need not wait for all of it: a goroutine seals while this
@@ -86,14 +88,29 @@ func (tx *Tx) flushAudit(ctx context.Context) error {
 				Null(string(e.Before)), Null(string(e.After)), Null(string(e.Changes)), e.PrevHash, e.Hash)
 		})
 		if err != nil {
-			return fmt.Errorf("append audit entries: %w", err)
+			return chainFailure("append entries", err)
 		}
 		start = end
 	}
 	seq += int64(len(entries))
 	prev = entries[len(entries)-1].Hash
-	_, err := tx.Exec(ctx, `UPDATE audit_head SET last_seq = $1, last_hash = $2 WHERE id = 1`, seq, prev)
-	return err
+	if _, err := tx.Exec(ctx, `UPDATE audit_head SET last_seq = $1, last_hash = $2 WHERE id = 1`, seq, prev); err != nil {
+		return chainFailure("move the chain head", err)
+	}
+	return nil
+}
+
+// chainFailure reports a failed write of the chain's own rows. A busy
+// database stays Unavailable (try again); anything else, a duplicate seq
+// or a trigger's refusal included, means the log or its head was changed
+// outside Rampart: an internal error whose cause is logged, never a
+// conflict naming a column the client never sent.
+func chainFailure(op string, err error) error {
+	err = MapError(err)
+	if errs.Is(err, errs.Unavailable) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return &errs.Error{Kind: errs.Internal, Message: "audit chain: " + op, Err: err}
 }
 
 const auditColumns = `seq, at, actor, action, record_kind, record_key, before_state, after_state, changes, prev_hash, hash`

@@ -87,10 +87,3 @@ func (s *AuditStore) ExportEntries(ctx context.Context, v auth.Visibility, f aud
 	auditFilter(&q, v, f)
 	return s.stream(ctx, &q, fn)
 }
-
-// HashAt returns the stored hash of entry seq.
-func (s *AuditStore) HashAt(ctx context.Context, seq int64) (string, error) {
-	var hash string
-	err := s.tx.QueryRow(ctx, `SELECT hash FROM audit_log WHERE seq = $1`, seq).Scan(&hash)
-	return hash, MapError(err)
-}

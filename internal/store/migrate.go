@@ -69,6 +69,23 @@ func (db *DB) Migrate(ctx context.Context) (int, error) {
 	return n, err
 }
 
+// HasSchema reports whether the database holds Rampart's schema: at least
+// one applied migration.
+func (db *DB) HasSchema(ctx context.Context) (bool, error) {
+	var n int
+	q := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`
+	if db.Dialect.Name == "postgres" {
+		q = `SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_migrations'`
+	}
+	if err := db.read.QueryRowContext(ctx, q).Scan(&n); err != nil || n == 0 {
+		return false, MapError(err)
+	}
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil {
+		return false, MapError(err)
+	}
+	return n > 0, nil
+}
+
 // retryBusy runs fn again, a few times and with growing pauses, while it
 // fails because another process holds the SQLite file's lock.
 func retryBusy(ctx context.Context, fn func() error) error {

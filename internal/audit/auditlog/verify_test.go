@@ -8,6 +8,7 @@ import (
 
 	"github.com/rampart-itsm/rampart/internal/audit"
 	"github.com/rampart-itsm/rampart/internal/clock"
+	"github.com/rampart-itsm/rampart/internal/errs"
 	"github.com/rampart-itsm/rampart/internal/store"
 	"github.com/rampart-itsm/rampart/internal/storetest"
 )
@@ -29,9 +30,14 @@ func TestVerifyHoldsForUnitsOfWork(t *testing.T) {
 // database access could.
 func dropTrigger(t *testing.T, db *store.DB, name string) {
 	t.Helper()
+	dropTriggerOn(t, db, name, "audit_log")
+}
+
+func dropTriggerOn(t *testing.T, db *store.DB, name, table string) {
+	t.Helper()
 	q := `DROP TRIGGER ` + name
 	if db.Dialect.Name == "postgres" {
-		q += ` ON audit_log`
+		q += ` ON ` + table
 	}
 	if _, err := db.SQL().Exec(q); err != nil {
 		t.Fatalf("%s: %v", q, err)
@@ -136,6 +142,82 @@ func TestHeadFollowsTheLastEntry(t *testing.T) {
 		})
 		if err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// hashOf reads entry seq's stored hash.
+func hashOf(t *testing.T, db *store.DB, seq int64) string {
+	t.Helper()
+	var h string
+	if err := db.SQL().QueryRow(`SELECT hash FROM audit_log WHERE seq = $1`, seq).Scan(&h); err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func mustRefuse(t *testing.T, db *store.DB, q string, args ...any) {
+	t.Helper()
+	if _, err := db.SQL().Exec(q, args...); err == nil {
+		t.Fatalf("%s: accepted with the triggers in place", q)
+	}
+}
+
+// The two tamperings a security review found passing verification:
+// (a) an entry edited with the update trigger dropped and the head set back
+// before it, checked against an anchor of the real head; (b) with every
+// trigger in place, a row inserted past the head. Verify walks every row,
+// so both are reported; the triggers refuse what the engine can check, and
+// the next audited write fails as an internal error, not a conflict.
+func TestVerifyCatchesTamperingPastTheHead(t *testing.T) {
+	storetest.EachWithClock(t, func(t *testing.T, db *store.DB, clk *clock.Fake) {
+		history(t, db, clk)
+		h3 := hashOf(t, db, 3)
+		// The head moves only forward, onto the last entry.
+		mustRefuse(t, db, `UPDATE audit_head SET last_seq = 3, last_hash = $1 WHERE id = 1`, h3)
+		mustRefuse(t, db, `UPDATE audit_head SET last_seq = 7 WHERE id = 1`)
+		mustRefuse(t, db, `DELETE FROM audit_head`)
+		t.Run("edited entry, head set back", func(t *testing.T) {
+			real := audit.Anchor{Seq: 6, Hash: hashOf(t, db, 6)}
+			dropTrigger(t, db, "audit_log_no_update")
+			dropTriggerOn(t, db, "audit_head_follows_log", "audit_head")
+			for _, q := range []string{`UPDATE audit_log SET actor = 'mallory' WHERE seq = 5`,
+				`UPDATE audit_head SET last_seq = 3, last_hash = '` + h3 + `' WHERE id = 1`} {
+				if _, err := db.SQL().Exec(q); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for _, anchors := range [][]audit.Anchor{nil, {real}} {
+				_, err := service(db).CheckAnchors(context.Background(), anchors)
+				var b *audit.Break
+				if !errors.As(err, &b) || b.Seq != 4 || !strings.Contains(b.Reason, "past the chain head") {
+					t.Fatalf("verify with %d anchors = %v, want a break at entry 4 (past the head)", len(anchors), err)
+				}
+			}
+		})
+	})
+	storetest.EachWithClock(t, func(t *testing.T, db *store.DB, clk *clock.Fake) {
+		history(t, db, clk)
+		h6 := hashOf(t, db, 6)
+		forge := `INSERT INTO audit_log (seq, at, actor, action, record_kind, record_key, prev_hash, hash)
+			SELECT 7, at, 'mallory', action, record_kind, record_key, $1, $2 FROM audit_log WHERE seq = 6`
+		deadbeef := strings.Repeat("deadbeef", 8)
+		mustRefuse(t, db, forge, deadbeef, deadbeef) // does not link to the head
+		if _, err := db.SQL().Exec(forge, h6, deadbeef); err != nil {
+			t.Fatalf("forged entry linking to the head: %v (SQL cannot check its hash)", err)
+		}
+		for _, anchors := range [][]audit.Anchor{nil, {{Seq: 6, Hash: h6}}} {
+			_, err := service(db).CheckAnchors(context.Background(), anchors)
+			var b *audit.Break
+			if !errors.As(err, &b) || b.Seq != 7 {
+				t.Fatalf("verify with %d anchors = %v, want a break at entry 7", len(anchors), err)
+			}
+		}
+		err := db.InTx(context.Background(), func(tx *store.Tx) error {
+			return tx.Audit().Append(audit.Record{Actor: "ann", Action: audit.ActionCreate, Kind: "ci", Key: "CI-9"})
+		})
+		if k := errs.KindOf(err); k != errs.Internal {
+			t.Fatalf("audited write after a forged entry: %v (kind %q), want an internal error", err, k)
 		}
 	})
 }
