@@ -34,6 +34,9 @@ const (
 	TokenManage Action = "token:manage" // issue API tokens for any user
 	AuditRead   Action = "audit:read"   // read and export the audit log
 	JobsAdmin   Action = "jobs:admin"   // see and retry dead-lettered background jobs
+	// CMDBConfigure changes how the CMDB reconciles imports: the order
+	// of import sources.
+	CMDBConfigure Action = "cmdb:configure"
 
 	// AuditReadRestricted reads the security stream and restricted
 	// entries of the audit log, on top of AuditRead.
@@ -71,6 +74,8 @@ var grants = map[Action][]Role{
 	TokenManage: {RoleAdmin},
 	AuditRead:   {RoleAdmin, RoleAuditor},
 	JobsAdmin:   {RoleAdmin},
+
+	CMDBConfigure: {RoleAdmin},
 
 	AuditReadRestricted:    {RoleAdmin},
 	IncidentRead:           append(slices.Clone(staff), RoleRequester),

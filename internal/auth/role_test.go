@@ -25,6 +25,7 @@ func TestActionRoles(t *testing.T) {
 		{auth.TokenManage, []auth.Role{auth.RoleAdmin}},
 		{auth.AuditRead, []auth.Role{auth.RoleAdmin, auth.RoleAuditor}},
 		{auth.JobsAdmin, []auth.Role{auth.RoleAdmin}},
+		{auth.CMDBConfigure, []auth.Role{auth.RoleAdmin}},
 	}
 	for _, c := range cases {
 		t.Run(string(c.action), func(t *testing.T) {

@@ -23,6 +23,7 @@ import (
 // part-way, exits with ExitFailure.
 func NewImportCmd() *cobra.Command {
 	var strict bool
+	var source string
 	cmd := &cobra.Command{
 		Use:   "import nmap|csv|json FILE",
 		Short: "Import a discovery file (nmap XML, CSV or JSON; - for stdin) into the CMDB through the API",
@@ -46,7 +47,7 @@ func NewImportCmd() *cobra.Command {
 				defer f.Close()
 				in, name = f, filepath.Base(path)
 			}
-			rep, err := c.Import(cmd.Context(), format, name, in, strict)
+			rep, err := c.Import(cmd.Context(), format, in, client.ImportOptions{Filename: name, Source: source, Strict: strict})
 			var p *client.Problem
 			if errors.As(err, &p) && p.Report != nil {
 				// Refused strict import: what would have happened; or an
@@ -80,6 +81,8 @@ func NewImportCmd() *cobra.Command {
 	}
 	addClientFlags(cmd)
 	cmd.Flags().BoolVar(&strict, "strict", false, "import nothing when any row is rejected")
+	cmd.Flags().StringVar(&source, "source", "", "import source the fields this import sets are recorded as set by (default: the format); "+
+		"it does not overwrite fields people set or sources ranked above it hold")
 	return cmd
 }
 
@@ -90,6 +93,32 @@ func importSummary(w io.Writer, rep cmdb.ImportReport) {
 	}
 	fmt.Fprintf(w, "): %d created, %d updated, %d unchanged, %d rejected\n", rep.Created, rep.Updated, rep.Unchanged, rep.Rejected)
 	printRejected(w, rep)
+	printKept(w, rep)
+}
+
+// printKept lists each row that kept fields a source ranked above the
+// import's holds, with each field and why.
+func printKept(w io.Writer, rep cmdb.ImportReport) {
+	if rep.Kept == 0 {
+		return
+	}
+	fmt.Fprintf(w, "%d rows kept fields held by people or by sources ranked above %s:\n", rep.Kept, cell(rep.Source))
+	for _, row := range rep.Rows {
+		if row.Action == cmdb.ActionRejected || len(row.Kept) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "  %s (%s)\n", cell(rowLabel(row)), cell(row.CIKey))
+		for _, k := range row.Kept {
+			fmt.Fprintf(w, "    %s\n", cell(k.String()))
+		}
+	}
+}
+
+func rowLabel(row cmdb.ImportRow) string {
+	if row.Label == "" {
+		return fmt.Sprintf("row %d", row.Row)
+	}
+	return row.Label
 }
 
 // printRejected lists each rejected row with its reasons.
@@ -103,11 +132,7 @@ func printRejected(w io.Writer, rep cmdb.ImportReport) {
 			fmt.Fprintln(w, "rejected rows:")
 			first = false
 		}
-		label := row.Label
-		if label == "" {
-			label = fmt.Sprintf("row %d", row.Row)
-		}
-		fmt.Fprintf(w, "  %s\n", cell(label))
+		fmt.Fprintf(w, "  %s\n", cell(rowLabel(row)))
 		for _, e := range row.Errors {
 			fmt.Fprintf(w, "    %s: %s\n", cell(e.Field), cell(e.Message))
 		}

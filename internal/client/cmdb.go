@@ -95,16 +95,27 @@ func (c *Client) Impact(ctx context.Context, key string, dir cmdb.Direction, dep
 	return imp, err
 }
 
+// ImportOptions are what an import says besides its file: the file name
+// recorded in the report, the import source its fields are recorded as
+// set by ("" for the server's default, the format), and strict.
+type ImportOptions struct {
+	Filename, Source string
+	Strict           bool
+}
+
 // Import uploads a discovery file (format nmap, csv or json) and returns
 // the report with the first page of its rows (ImportRows has the rest). A
 // refused strict import, or one that stopped part-way, is a *Problem whose
 // Report is set.
-func (c *Client) Import(ctx context.Context, format, filename string, file io.Reader, strict bool) (cmdb.ImportReport, error) {
+func (c *Client) Import(ctx context.Context, format string, file io.Reader, opt ImportOptions) (cmdb.ImportReport, error) {
 	q := url.Values{}
-	if filename != "" {
-		q.Set("filename", filename)
+	if opt.Filename != "" {
+		q.Set("filename", opt.Filename)
 	}
-	if strict {
+	if opt.Source != "" {
+		q.Set("source", opt.Source)
+	}
+	if opt.Strict {
 		q.Set("strict", "true")
 	}
 	var rep cmdb.ImportReport

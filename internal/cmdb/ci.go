@@ -74,11 +74,15 @@ type CI struct {
 	Identifiers        Identifiers    `json:"identifiers"`
 	Tags               []string       `json:"tags"`
 	Attributes         map[string]any `json:"attributes"`
-	Version            int64          `json:"version"`
-	CreatedAt          time.Time      `json:"created_at"`
-	UpdatedAt          time.Time      `json:"updated_at"`
-	OwnerID            int64          `json:"-"`
-	SupportGroupID     int64          `json:"-"`
+	// Sources says who last set each field: a person or an import
+	// source. Read-only; an import may not overwrite a field held by a
+	// source ranked above its own (see Precedence).
+	Sources        Sources   `json:"sources,omitempty"`
+	Version        int64     `json:"version"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
+	OwnerID        int64     `json:"-"`
+	SupportGroupID int64     `json:"-"`
 }
 
 // RelationType is the verb of a relationship, read "source <type> target".

@@ -118,6 +118,8 @@ func (s *Service) CreateCI(ctx context.Context, p auth.Principal, ci CI) (CI, er
 		return CI{}, err
 	}
 	var fe errs.Fields
+	// Every field the person gave is theirs: no import overwrites it.
+	ci.Sources = Sources(nil).withSource(givenFields(&ci), manualSource(p.Actor()))
 	normalize(&ci, "", &fe)
 	err := s.t.InTx(ctx, func(tx Tx) error {
 		st := tx.CMDB()
@@ -187,6 +189,8 @@ func (s *Service) UpdateCI(ctx context.Context, p auth.Principal, key string, u 
 		if err := checkIdentifiersFree(ctx, st, p, &next); err != nil {
 			return err
 		}
+		// The fields this edit changed are the person's from now on.
+		next.Sources = cur.Sources.withSource(changedFields(&cur, &next), manualSource(p.Actor()))
 		next.Version, next.UpdatedAt = cur.Version+1, tx.Now()
 		if err := st.UpdateCIs(ctx, []CIChange{{Before: &cur, After: &next}}); err != nil {
 			return err

@@ -43,6 +43,11 @@ type ImportRequest struct {
 	// Strict: any rejected row rejects the whole import; nothing is
 	// applied or stored and Import returns an Invalid error.
 	Strict bool
+	// SourceName names where the file comes from ("nmap-dmz",
+	// "vmware-export"): the fields the import sets are recorded as set by
+	// it, and it may not overwrite a field held by a source ranked above
+	// it (see Precedence). Default: the format.
+	SourceName string
 }
 
 func (r ImportRequest) source() func(yield func(Candidate) error) error {
@@ -66,6 +71,7 @@ type ImportReport struct {
 	Key      string `json:"key"` // IMP-7; empty when a strict import was refused
 	Format   string `json:"format"`
 	Filename string `json:"filename"`
+	Source   string `json:"source"` // the import source its fields are recorded as set by
 	Actor    string `json:"actor"`
 	// Status is running while rows are being applied, done when every row
 	// was, failed when the import stopped part-way (Error says why), and
@@ -82,9 +88,13 @@ type ImportReport struct {
 	Updated        int       `json:"updated"`
 	Unchanged      int       `json:"unchanged"`
 	Rejected       int       `json:"rejected"`
+	// Kept counts the rows (created, updated or unchanged) that left some
+	// field as it was because a source ranked above this import's holds it.
+	Kept int `json:"kept"`
 	// Rows is one page of the rows kept with the report, in row order:
 	// every rejected row with its reasons (a conflict names the CIs the
-	// row matched). NextCursor continues it. Absent in lists.
+	// row matched), and every row that kept a field, with the fields and
+	// why. NextCursor continues it. Absent in lists.
 	Rows       []ImportRow `json:"rows,omitempty"`
 	NextCursor string      `json:"next_cursor,omitempty"`
 }
@@ -122,7 +132,14 @@ type ImportRow struct {
 	Errors []errs.FieldError `json:"errors,omitempty"`
 	// Conflict lists the CIs the row matched when it matched more than one.
 	Conflict []string `json:"conflict,omitempty"`
+	// Kept lists the fields the row offered a value for but did not set,
+	// because a source ranked above the import's holds them, and why.
+	Kept []KeptField `json:"kept,omitempty"`
 }
+
+// needsAttention says whether a report keeps the row: a rejected row, or
+// one that kept a field someone ranked above the import holds.
+func (r ImportRow) needsAttention() bool { return r.Action == ActionRejected || len(r.Kept) > 0 }
 
 // Formats an import may name.
 var ImportFormats = []string{"nmap", "csv", "json"}
@@ -173,8 +190,16 @@ func (s *Service) Import(ctx context.Context, p auth.Principal, req ImportReques
 	if !contains(ImportFormats, req.Format) {
 		return ImportReport{}, errs.Field("format", "must be one of %s", strings.Join(ImportFormats, ", "))
 	}
+	req.SourceName = strings.ToLower(strings.TrimSpace(req.SourceName))
+	if req.SourceName == "" {
+		req.SourceName = req.Format
+	}
+	if msg := checkSourceName(req.SourceName); msg != "" {
+		return ImportReport{}, errs.Field("source", "%s", msg)
+	}
 	src := req.source()
-	rep := ImportReport{Format: req.Format, Filename: strings.TrimSpace(req.Filename), Actor: p.Actor(), Status: ImportRunning}
+	rep := ImportReport{Format: req.Format, Filename: strings.TrimSpace(req.Filename), Source: req.SourceName,
+		Actor: p.Actor(), Status: ImportRunning}
 	var size int
 	if err := s.t.View(ctx, func(tx Tx) error { size = tx.CMDB().ChunkRows(); return nil }); err != nil {
 		return ImportReport{}, err
@@ -231,7 +256,7 @@ func (s *Service) applyChunk(ctx context.Context, p auth.Principal, rep *ImportR
 	next := *rep
 	err := s.t.InTxAlone(ctx, func(tx Tx) error {
 		next = *rep
-		rc := newReconciler(tx.CMDB(), p, len(chunk))
+		rc := newReconciler(tx.CMDB(), p, rep.fieldSource(), len(chunk))
 		if err := rc.prepare(ctx, chunk); err != nil {
 			return err
 		}
@@ -250,8 +275,8 @@ func (s *Service) applyChunk(ctx context.Context, p auth.Principal, rep *ImportR
 		rc.fillKeys()
 		var kept []ImportRow
 		for _, row := range rc.rows {
-			next.count(row.Action)
-			if row.Action == ActionRejected {
+			next.count(row)
+			if row.needsAttention() {
 				kept = append(kept, row)
 			}
 		}
@@ -326,8 +351,16 @@ func rowProblem(row ImportRow) string {
 	return row.Errors[0].Field + ": " + row.Errors[0].Message
 }
 
-func (r *ImportReport) count(action string) {
-	switch action {
+// fieldSource is who the fields this import sets are recorded as set by.
+func (r *ImportReport) fieldSource() FieldSource {
+	return FieldSource{Source: r.Source, By: r.Actor, Import: r.Key}
+}
+
+func (r *ImportReport) count(row ImportRow) {
+	if len(row.Kept) > 0 {
+		r.Kept++
+	}
+	switch row.Action {
 	case ActionCreated:
 		r.Created++
 	case ActionUpdated:

@@ -53,14 +53,14 @@ func (s *Service) checkImport(ctx context.Context, p auth.Principal, src func(fu
 	var next int64 // the last id given to a CI the file would create
 	err = eachChunk(src, size, func(chunk []Candidate) error {
 		return s.t.View(ctx, func(tx Tx) error {
-			rc := newReconciler(tx.CMDB(), p, len(chunk))
+			rc := newReconciler(tx.CMDB(), p, rep.fieldSource(), len(chunk))
 			rc.scratch = sc
 			if err := rc.prepare(ctx, chunk); err != nil {
 				return err
 			}
 			rc.reconcile()
 			for _, row := range rc.rows {
-				rep.count(row.Action)
+				rep.count(row)
 				if row.Action == ActionRejected && len(rep.Rows) < maxRefusedRows {
 					rep.Rows = append(rep.Rows, row)
 				}

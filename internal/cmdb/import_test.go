@@ -122,7 +122,8 @@ func TestImportReconciliation(t *testing.T) {
 			Identifiers: cmdb.Identifiers{Hostnames: []string{"alpha"}, IPs: []string{"10.1.0.1"}, Serial: "SN-A"}})
 		b := e.mustCreate(cmdb.CI{Name: "beta", Kind: cmdb.KindServer, Identifiers: cmdb.Identifiers{Hostnames: []string{"beta"}, IPs: []string{"10.1.0.2"}}})
 		cands := []cmdb.Candidate{
-			// Matches alpha by IP only: identifiers merged, given fields set, the rest kept.
+			// Matches alpha by IP only: identifiers merged, given fields set,
+			// the rest kept; os was set by hand, so it is kept too.
 			{Row: 1, Identifiers: cmdb.Identifiers{IPs: []string{"10.1.0.1", "10.1.0.100"}, MACs: []string{"AA:BB:CC:00:00:01"}},
 				Fields: cmdb.Update{Supplier: ptr("Dell"), Tags: &[]string{"scanned"}, Attributes: &map[string]any{"os": "debian"}}},
 			// Matches alpha and beta: a conflict naming both.
@@ -148,8 +149,9 @@ func TestImportReconciliation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// The report keeps the rejected rows only; the rest are counted.
-		if fmt.Sprint(keptRows(rep)) != "[2 3 4 5 6 7 8]" || rep.Created != 1 || rep.Updated != 1 || rep.Rejected != 7 || rep.Unchanged != 1 {
+		// The report keeps the rejected rows and those that kept a field;
+		// the rest are counted.
+		if fmt.Sprint(keptRows(rep)) != "[1 2 3 4 5 6 7 8]" || rep.Created != 1 || rep.Updated != 1 || rep.Rejected != 7 || rep.Unchanged != 1 || rep.Kept != 1 {
 			t.Fatalf("kept rows %v, report %+v", keptRows(rep), rep)
 		}
 		wantErrField := map[int]string{3: "port", 4: "identifiers.ips[0]", 5: "identifiers", 6: "owner", 7: "identifiers.serial", 8: "kind"}
@@ -162,6 +164,9 @@ func TestImportReconciliation(t *testing.T) {
 		if c := rowOf(rep, 2); fmt.Sprint(c.Conflict) != fmt.Sprint([]string{a.Key, b.Key}) || c.Label != "row 2 (mixed)" {
 			t.Errorf("conflict row = %+v", c)
 		}
+		if k := rowOf(rep, 1).Kept; fmt.Sprint(k) != "[attributes.os kept: set manually by ada]" || k[0].Value != "debian" {
+			t.Errorf("row 1 kept %+v", k)
+		}
 		if rowOf(rep, 4).Label != "row 4" {
 			t.Errorf("default label = %q", rowOf(rep, 4).Label)
 		}
@@ -172,7 +177,7 @@ func TestImportReconciliation(t *testing.T) {
 			t.Errorf("identifiers = %+v, want merged %+v", got.Identifiers, wantIDs)
 		}
 		if got.Description != "kept" || got.Criticality != 5 || got.Supplier != "Dell" || fmt.Sprint(got.Tags) != "[manual scanned]" ||
-			got.Attributes["rack"] != "r1" || got.Attributes["os"] != "debian" || got.Version != 2 {
+			got.Attributes["rack"] != "r1" || got.Attributes["os"] != "old" || got.Version != 2 {
 			t.Errorf("alpha after import = %+v", got)
 		}
 		eps := e.ciHolding(t, "eps.example.com")

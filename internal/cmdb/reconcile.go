@@ -33,6 +33,13 @@ type reconciler struct {
 	// scratch, during a strict import's check, holds what earlier chunks
 	// of the file would have done (see checkImport); nil when applying.
 	scratch Scratch
+	// src is who the fields this import sets are recorded as set by, and
+	// prec the order of sources it is held to (loaded with the chunk).
+	src  FieldSource
+	prec Precedence
+	// given shares one Sources among the CIs this chunk creates with the
+	// same fields given: a CSV file gives the same columns on every row.
+	given map[string]Sources
 
 	rowWork     []*work   // the CI each row resolved to
 	rowConflict [][]*work // the CIs a conflicting row matched
@@ -50,8 +57,9 @@ type prepared struct {
 	errors []errs.FieldError
 }
 
-func newReconciler(st Store, p auth.Principal, n int) *reconciler {
-	return &reconciler{st: st, p: p, rows: make([]ImportRow, n), rowWork: make([]*work, n), rowConflict: make([][]*work, n)}
+func newReconciler(st Store, p auth.Principal, src FieldSource, n int) *reconciler {
+	return &reconciler{st: st, p: p, src: src, rows: make([]ImportRow, n), rowWork: make([]*work, n), rowConflict: make([][]*work, n),
+		given: map[string]Sources{}}
 }
 
 // prepare normalises every candidate's identifiers and loads, in batches,
@@ -166,6 +174,9 @@ func (rc *reconciler) prepare(ctx context.Context, cands []Candidate) error {
 	if rc.users, err = rc.st.UserIDs(ctx, dedupe(trimAll(users)), auth.VisibilityFor(rc.p, auth.KindUser)); err != nil {
 		return err
 	}
+	if rc.prec, err = rc.st.FindSourcePrecedence(ctx); err != nil {
+		return err
+	}
 	rc.teams, err = rc.st.TeamIDs(ctx, dedupe(trimAll(teams)), auth.VisibilityFor(rc.p, auth.KindTeam))
 	return err
 }
@@ -204,7 +215,7 @@ func (rc *reconciler) reconcile() {
 		case 0:
 			next, more = rc.create(c)
 		case 1:
-			next, more = rc.update(c, matched[0])
+			next, row.Kept, more = rc.update(c, matched[0])
 		default:
 			problems = append(problems, errs.FieldError{Field: "identifiers",
 				Message: fmt.Sprintf("matches %d different CIs; merge or correct them first", len(matched))})
@@ -213,7 +224,7 @@ func (rc *reconciler) reconcile() {
 		}
 		problems = addProblems(problems, more)
 		if len(problems) > 0 {
-			row.Action, row.Errors = ActionRejected, problems
+			row.Action, row.Errors, row.Kept = ActionRejected, problems, nil
 			continue
 		}
 		switch {
@@ -263,13 +274,30 @@ func (rc *reconciler) create(c *prepared) (*CI, []errs.FieldError) {
 	if u.Name == nil {
 		ci.Name = defaultName(c.ids)
 	}
+	ci.Sources = rc.givenSources(u)
 	return rc.finish(&ci, c)
+}
+
+// givenSources records the import's source for the fields a row gives a
+// new CI; defaults belong to nobody, so any source may set them later.
+func (rc *reconciler) givenSources(u Update) Sources {
+	given := u.apply(CI{})
+	fields := givenFields(&given)
+	slices.Sort(fields[len(fields)-len(given.Attributes):]) // map order: make the key stable
+	key := strings.Join(fields, "\x00")
+	if s, ok := rc.given[key]; ok {
+		return s
+	}
+	s := Sources(nil).withSource(fields, rc.src)
+	rc.given[key] = s
+	return s
 }
 
 // update applies a candidate to the CI it matched: scalar fields the
 // source gives replace the CI's, identifiers and tags are added to the
-// CI's, attributes are merged key by key.
-func (rc *reconciler) update(c *prepared, w *work) (*CI, []errs.FieldError) {
+// CI's, attributes are merged key by key; but a field held by a source
+// ranked above the import's keeps its value, and is returned as kept.
+func (rc *reconciler) update(c *prepared, w *work) (*CI, []KeptField, []errs.FieldError) {
 	u := c.Fields
 	u.Identifiers, u.Tags, u.Attributes = nil, nil, nil
 	next := u.apply(*w.ci)
@@ -293,9 +321,12 @@ func (rc *reconciler) update(c *prepared, w *work) (*CI, []errs.FieldError) {
 	}
 	ci, problems := rc.finish(&next, c)
 	if len(clash) > 0 {
-		return nil, append(clash, problems...)
+		return nil, nil, append(clash, problems...)
 	}
-	return ci, problems
+	if len(problems) > 0 {
+		return nil, nil, problems
+	}
+	return ci, rc.prec.guard(w.ci, ci, rc.src), nil
 }
 
 // finish normalises and validates a CI a row produced, resolving owner and
@@ -428,11 +459,11 @@ type encodedStates struct {
 func encodeStates(created []*CI, changes []CIChange) <-chan encodedStates {
 	snapCreated := make([]CI, len(created))
 	for i, ci := range created {
-		snapCreated[i] = *ci
+		snapCreated[i] = *auditState(ci)
 	}
 	snapBefore, snapAfter := make([]CI, len(changes)), make([]CI, len(changes))
 	for i, ch := range changes {
-		snapBefore[i], snapAfter[i] = *ch.Before, *ch.After
+		snapBefore[i], snapAfter[i] = *auditState(ch.Before), *auditState(ch.After)
 	}
 	out := make(chan encodedStates, 1)
 	go func() {

@@ -154,10 +154,19 @@ func identifierField(ids Identifiers, v IdentifierValue) string {
 func auditCI(tx Tx, p auth.Principal, action string, key string, before, after *CI) error {
 	rec := audit.Record{Actor: p.Actor(), Action: action, Kind: AuditKindCI, Key: key}
 	if before != nil {
-		rec.Before = before
+		rec.Before = auditState(before)
 	}
 	if after != nil {
-		rec.After = after
+		rec.After = auditState(after)
 	}
 	return tx.Audit().Append(rec)
+}
+
+// auditState is a CI as its audit entries record it: without Sources,
+// which the entry's actor (and import) already says, so a change lists
+// only the fields that changed.
+func auditState(ci *CI) *CI {
+	cp := *ci
+	cp.Sources = nil
+	return &cp
 }

@@ -110,6 +110,12 @@ type Store interface {
 	// this engine: few enough that other writers do not wait long behind
 	// one, many enough that the import does not crawl.
 	ChunkRows() int
+	// FindSourcePrecedence returns the order of import sources, highest
+	// first (an empty list when none was set).
+	FindSourcePrecedence(ctx context.Context) (Precedence, error)
+	// SaveSourcePrecedence replaces the order of import sources.
+	SaveSourcePrecedence(ctx context.Context, p Precedence) error
+
 	// FindImportRows returns one page of the rows kept with an import, in
 	// row order, and the cursor of the next page ("" after the last).
 	// Invalid for a cursor it did not hand out.

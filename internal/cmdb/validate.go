@@ -276,6 +276,7 @@ func sameContent(a, b *CI) bool {
 	for _, c := range []*CI{&x, &y} {
 		c.ID, c.Key, c.Version, c.CreatedAt, c.UpdatedAt = 0, "", 0, zeroTime, zeroTime
 		c.Owner, c.SupportGroup = "", "" // compared through their ids
+		c.Sources = nil                  // bookkeeping: it changes only with the content
 		if len(c.Tags) == 0 {
 			c.Tags = nil
 		}

@@ -112,6 +112,9 @@ func accessTable() []access {
 		{"GET /api/v1/imports/{key}", func(e *env, f fixture, role string) req {
 			return req{method: "GET", path: "/api/v1/imports/" + e.anImport()}
 		}, staffRead(200)},
+		{"GET /api/v1/cmdb/source-precedence", fixed("GET", "/api/v1/cmdb/source-precedence", nil), staffRead(200)},
+		{"PUT /api/v1/cmdb/source-precedence", fixed("PUT", "/api/v1/cmdb/source-precedence", map[string]any{"sources": []string{"cmdb-sync", "nmap"}}),
+			map[string]int{asAdmin: 200}},
 		{"GET /api/v1/users", fixed("GET", "/api/v1/users", nil), everyone(200)},
 		{"POST /api/v1/users", func(e *env, f fixture, role string) req {
 			return req{method: "POST", path: "/api/v1/users", body: map[string]any{"username": "new-" + role, "password": testPassword, "roles": []string{"agent"}}}

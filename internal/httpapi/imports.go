@@ -31,6 +31,7 @@ func (a *api) runImport(w http.ResponseWriter, r *http.Request) error {
 	q := params(r)
 	strict := q.boolean("strict")
 	filename := q.str("filename")
+	source := q.str("source")
 	format := r.PathValue("format")
 	if !slices.Contains(cmdb.ImportFormats, format) {
 		q.fe.Add("format", "must be one of %s", strings.Join(cmdb.ImportFormats, ", "))
@@ -50,7 +51,7 @@ func (a *api) runImport(w http.ResponseWriter, r *http.Request) error {
 	if filename == "" {
 		filename = name
 	}
-	return a.importFile(w, r, format, filename, body, strict != nil && *strict)
+	return a.importFile(w, r, importSpec{format, filename, source, strict != nil && *strict}, body)
 }
 
 // bulkCIs: POST /api/v1/cis/bulk. A JSON array of CIs, in the JSON import
@@ -59,16 +60,24 @@ func (a *api) runImport(w http.ResponseWriter, r *http.Request) error {
 func (a *api) bulkCIs(w http.ResponseWriter, r *http.Request) error {
 	q := params(r)
 	strict := q.boolean("strict")
+	source := q.str("source")
 	if err := q.err(); err != nil {
 		return err
 	}
 	if err := principal(r).Require(auth.ImportRun); err != nil {
 		return err
 	}
-	return a.importFile(w, r, "json", "bulk", r.Body, strict != nil && *strict)
+	return a.importFile(w, r, importSpec{"json", "bulk", source, strict != nil && *strict}, r.Body)
 }
 
-func (a *api) importFile(w http.ResponseWriter, r *http.Request, format, filename string, body io.Reader, strict bool) error {
+// importSpec is what a request says about the import besides its file.
+type importSpec struct {
+	format, filename, source string
+	strict                   bool
+}
+
+func (a *api) importFile(w http.ResponseWriter, r *http.Request, spec importSpec, body io.Reader) error {
+	format := spec.format
 	f, err := spool(body)
 	if err != nil {
 		return err
@@ -90,7 +99,7 @@ func (a *api) importFile(w http.ResponseWriter, r *http.Request, format, filenam
 		return err
 	}
 	rep, err := a.d.CMDB.Import(r.Context(), principal(r), cmdb.ImportRequest{
-		Format: format, Filename: filename, Source: src, Strict: strict,
+		Format: format, Filename: spec.filename, Source: src, Strict: spec.strict, SourceName: spec.source,
 	})
 	switch {
 	case err != nil && fileErr != nil && errors.Is(err, fileErr):
@@ -238,5 +247,34 @@ func (a *api) getImport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, rep)
+	return nil
+}
+
+// getSourcePrecedence: GET /api/v1/cmdb/source-precedence.
+func (a *api) getSourcePrecedence(w http.ResponseWriter, r *http.Request) error {
+	p, err := a.d.CMDB.SourcePrecedence(r.Context(), principal(r))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+// putSourcePrecedence: PUT /api/v1/cmdb/source-precedence, the whole list.
+func (a *api) putSourcePrecedence(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Sources []string `json:"sources"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	if in.Sources == nil {
+		return errs.Field("sources", "is required: the import source names, highest first ([] for none)")
+	}
+	p, err := a.d.CMDB.SetSourcePrecedence(r.Context(), principal(r), cmdb.Precedence{Sources: in.Sources})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
 	return nil
 }

@@ -111,8 +111,8 @@ func checkTable(routes []route) {
 // a jobs service was given.
 func (a *api) table() []route {
 	const (
-		get, post, patch, del = http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete
-		created, gone         = http.StatusCreated, http.StatusNoContent
+		get, post, put, patch, del = http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete
+		created, gone              = http.StatusCreated, http.StatusNoContent
 	)
 	rs := []route{
 		{method: get, path: "/api/v1/openapi.json", h: a.getOpenAPI, public: true,
@@ -146,7 +146,7 @@ func (a *api) table() []route {
 					"already belongs to another CI is refused (409) naming that CI. The creation is written to the audit log. " +
 					"To add assets that may already exist, use POST /api/v1/cis/bulk, which matches them by identifier."}},
 		{method: post, path: "/api/v1/cis/bulk", h: a.bulkCIs, write: true, upload: true,
-			doc: op{id: "bulkCIs", tag: "cmdb", summary: "Create or update many CIs with import reconciliation (a JSON array in the JSON import format)", body: "CIBulk", query: strictParams, status: created, resp: "ImportReport", perm: auth.ImportRun,
+			doc: op{id: "bulkCIs", tag: "cmdb", summary: "Create or update many CIs with import reconciliation (a JSON array in the JSON import format)", body: "CIBulk", query: bulkParams, status: created, resp: "ImportReport", perm: auth.ImportRun,
 				desc: "Reconciles each element (the JSON import format, docs/import-formats.md) with the CMDB by its " +
 					"identifiers: no match creates a CI, one match updates it (identifiers and tags are added, attributes " +
 					"merged), several matches reject the element as a conflict. The whole array is one import with a stored " +
@@ -204,7 +204,18 @@ func (a *api) table() []route {
 			doc: op{id: "getImport", tag: "imports", summary: "One import report with a page of its rows", query: pageParams, resp: "ImportReport", perm: auth.ImportRead,
 				desc: "The report of one import (IMP-n, any case): who ran it, when, how far it got, the counts, and " +
 					"one page of the rows kept with it (every rejected row with its errors; a conflict names the CIs it " +
-					"matched), continued with ?cursor= from next_cursor."}},
+					"matched; a row that kept a field names it and why), continued with ?cursor= from next_cursor."}},
+		{method: get, path: "/api/v1/cmdb/source-precedence", h: a.getSourcePrecedence,
+			doc: op{id: "getSourcePrecedence", tag: "imports", summary: "The order of import sources, highest first", resp: "SourcePrecedence", perm: auth.ImportRead,
+				desc: "Every field of a CI remembers who last set it (a CI's sources). An import does not overwrite a field " +
+					"held by a source ranked above its own, and its report lists each field it kept and why. Manual edits " +
+					"rank above every import source; import sources rank in this order; sources not listed rank below " +
+					"every listed one, equal with each other (the latest import wins among equals)."}},
+		{method: put, path: "/api/v1/cmdb/source-precedence", h: a.putSourcePrecedence, write: true,
+			doc: op{id: "setSourcePrecedence", tag: "imports", summary: "Replace the order of import sources", body: "SourcePrecedence", resp: "SourcePrecedence", perm: auth.CMDBConfigure,
+				desc: "Replaces the whole list, highest first (names are lower-cased; manual is reserved; no name twice; " +
+					"at most 100). Imports running meanwhile follow it from their next chunk of rows. The change is " +
+					"written to the audit log (kind source_precedence) with the order before and after."}},
 
 		{method: get, path: "/api/v1/users", h: a.listUsers,
 			doc: op{id: "listUsers", tag: "users", summary: "List users (requesters see only themselves)", query: userFilterParams, resp: "UserPage", perm: auth.UserRead,
@@ -322,9 +333,12 @@ var (
 	strictParams = []param{
 		{name: "strict", typ: "boolean", desc: "true: apply nothing when any row is rejected, and answer 422 with the report of the rejected rows. Default false: apply the good rows"},
 	}
+	sourceParam  = param{name: "source", typ: "string", desc: "the import source the fields this import sets are recorded as set by, e.g. nmap-dmz or cmdb-sync: it may not overwrite a field held by a person or by a source ranked above it (GET /api/v1/cmdb/source-precedence). Default: the format (nmap, csv, json)"}
 	importParams = append([]param{
 		{name: "filename", typ: "string", desc: "file name recorded in the report when the body is the raw file (a multipart upload carries its own)"},
+		sourceParam,
 	}, strictParams...)
+	bulkParams   = append([]param{sourceParam}, strictParams...)
 	impactParams = []param{
 		{name: "direction", typ: "string", enum: []string{"downstream", "upstream"}, desc: "downstream: what is affected if this CI fails; upstream: what it is built on. Default: upstream for a business service (nothing is built on one), downstream for every other kind; the answer's direction says which was used"},
 		{name: "depth", typ: "integer", desc: "how many relationship hops to follow, 1 to 50 (default 10)"},

@@ -134,6 +134,11 @@ func schemas() obj {
 		"updated_at": timestamp("when the CI last changed (UTC); what updated_since filters on"),
 		"tags":       nullable(array("labels for filtering (?tag=), sorted", str("one tag"))),
 		"attributes": nullable(freeform("free-form attributes (nmap puts open ports here)")),
+		"sources": obj{"type": "object", "additionalProperties": ref("FieldSource"),
+			"description": "who last set each field, by field name (name, environment, owner... and attributes.KEY for a free " +
+				"attribute): a person (source manual) or an import source. An import does not overwrite a field held by a " +
+				"source ranked above its own (GET /api/v1/cmdb/source-precedence). Fields nobody set since sources were " +
+				"recorded (defaults, older CIs) are absent. Read-only; absent when empty"},
 	})
 	ciSummary := obj{
 		"key": str(descCIKey), "name": str("display name"), "kind": enum("what sort of item this is", kindNames()),
@@ -214,6 +219,22 @@ func schemas() obj {
 		"Upload": object("a discovery file as a multipart form field", []string{"file"}, obj{
 			"file": obj{"type": "string", "format": "binary", "description": "the nmap XML, CSV or JSON file, up to 64 MiB"},
 		}),
+		"FieldSource": object("who last set a field of a CI", []string{"source", "by"}, obj{
+			"source": str("manual: a person through the web UI, the API or the CLI; otherwise the name of the import source"),
+			"by":     str("username of who made the change or ran the import"),
+			"import": str("key of the import (IMP-n) that set it; absent for a manual change"),
+		}),
+		"KeptField": object("a field an import row offered a value for but did not set, because a source ranked above the import's holds it", []string{"field", "value", "reason", "held_by"}, obj{
+			"field":   str("the field: name, environment, owner..., or attributes.KEY"),
+			"value":   str("the value the row offered (an attribute's as JSON), cut at 200 characters"),
+			"reason":  str("why it was kept, for people: \"set manually by alice\", or the import source that holds it and that it ranks above this one"),
+			"held_by": ref("FieldSource"),
+		}),
+		"SourcePrecedence": object("the order of import sources, highest first", []string{"sources"}, obj{
+			"sources": array("import source names, highest first (1 to 64 of a-z 0-9 . _ -; not manual). Manual edits rank above "+
+				"every import source; a source not listed ranks below every listed one, equal with the other unlisted ones, among "+
+				"which the latest import wins", str("import source name, e.g. cmdb-sync or nmap")),
+		}),
 		"ImportRow": object("what happened to one row of an import that needs attention", []string{"row", "label", "action"}, obj{
 			"row":   obj{"type": "integer", "description": "1-based: CSV data row (the header is not a row), JSON array element, or nmap <host> in file order"},
 			"label": str("how to find the row in the file, e.g. \"host 192.0.2.5\" or \"row 12 (web-01)\""),
@@ -223,11 +244,13 @@ func schemas() obj {
 			"ci_key":   str("key of the CI the row was applied to, when it was"),
 			"errors":   array("why a rejected row was refused, by field or column", ref("FieldError")),
 			"conflict": array("keys of the CIs the row matched when it matched more than one", str("CI key")),
+			"kept":     array("fields the row offered a value for but left as they were, because a source ranked above the import's holds them, each with why", ref("KeptField")),
 		}),
 		"ImportReport": object("outcome of an import: counts of every outcome, rows only where one needs attention", []string{"key", "format", "status", "applied_through", "created", "updated", "unchanged", "rejected"}, obj{
 			"key":      str("IMP-7; empty when a strict import was refused"),
 			"format":   enum("the file format the import read", cmdb.ImportFormats),
 			"filename": str("file name as uploaded or given with ?filename=; may be empty"),
+			"source":   str("the import source (?source=, default the format) that the fields it set are recorded as set by"),
 			"actor":    str("username of who ran it"),
 			"status": enum("running: rows are being applied, chunk by chunk; done: every row was; failed: the import "+
 				"stopped part-way (see error and applied_through); interrupted: the server running it stopped",
@@ -240,7 +263,8 @@ func schemas() obj {
 			"updated":         obj{"type": "integer", "description": "rows that changed an existing CI"},
 			"unchanged":       obj{"type": "integer", "description": "rows that matched a CI already holding their values"},
 			"rejected":        obj{"type": "integer", "description": "rows not applied (bad values or a conflict)"},
-			"rows":            array("one page of the rows kept with the report, in row order: each rejected row with its reasons (a conflict names the CIs matched); absent in lists of imports", ref("ImportRow")),
+			"kept":            obj{"type": "integer", "description": "rows that left some field as it was because a source ranked above the import's holds it (also counted as created, updated or unchanged)"},
+			"rows":            array("one page of the rows kept with the report, in row order: each rejected row with its reasons (a conflict names the CIs matched), and each row that kept a field, with the fields and why; absent in lists of imports", ref("ImportRow")),
 			"next_cursor":     str("pass as ?cursor= to GET /api/v1/imports/{key} for the next page of rows; absent on the last"),
 		}),
 		"ImportPage": pageOf("past imports, newest first, without rows", "ImportReport", false),

@@ -17,6 +17,7 @@ import (
 type importListView struct {
 	layout
 	Format   string
+	Source   string
 	Strict   bool
 	Errors   fieldErrors
 	Imports  []cmdb.ImportReport
@@ -58,13 +59,13 @@ func (s *server) importRun(w http.ResponseWriter, r *http.Request, rq *request) 
 	if r.MultipartForm != nil {
 		defer r.MultipartForm.RemoveAll() //nolint:errcheck // temporary files only
 	}
-	format, strict := r.PostFormValue("format"), r.PostFormValue("strict") != ""
+	format, strict, source := r.PostFormValue("format"), r.PostFormValue("strict") != "", strings.TrimSpace(r.PostFormValue("source"))
 	fail := func(fe fieldErrors) error {
 		v, err := s.importListView(r, rq)
 		if err != nil {
 			return err
 		}
-		v.Format, v.Strict, v.Errors = format, strict, fe
+		v.Format, v.Source, v.Strict, v.Errors = format, source, strict, fe
 		return s.render(w, http.StatusUnprocessableEntity, "import_list", v)
 	}
 	file, hdr, err := r.FormFile("file")
@@ -85,7 +86,8 @@ func (s *server) importRun(w http.ResponseWriter, r *http.Request, rq *request) 
 		}
 		return importer.Each(format, file, yield)
 	}
-	rep, err := s.CMDB.Import(r.Context(), rq.P, cmdb.ImportRequest{Format: format, Filename: filepath.Base(hdr.Filename), Source: src, Strict: strict})
+	rep, err := s.CMDB.Import(r.Context(), rq.P, cmdb.ImportRequest{Format: format, Filename: filepath.Base(hdr.Filename), Source: src,
+		Strict: strict, SourceName: source})
 	switch {
 	case err == nil, rep.Key != "":
 		// Done, or stopped part-way: the report says how far it got.
@@ -100,6 +102,10 @@ func (s *server) importRun(w http.ResponseWriter, r *http.Request, rq *request) 
 	if errs.Is(err, errs.Invalid) || errs.Is(err, errs.TooLarge) {
 		fe := fieldErrors{}
 		e, _ := errs.As(err)
+		if len(e.Fields) == 1 && e.Fields[0].Field == "source" {
+			fe.add("source", e.Fields[0].Message)
+			return fail(fe)
+		}
 		fe.add("file", e.Message)
 		for _, f := range e.Fields {
 			fe.add("file", f.Field+": "+f.Message)

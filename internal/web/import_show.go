@@ -11,15 +11,17 @@ import (
 type importShowView struct {
 	layout
 	Report   cmdb.ImportReport
-	Rejected []cmdb.ImportRow
-	Refused  bool // a strict import that applied nothing
+	Rejected []cmdb.ImportRow // this page's rejected rows
+	KeptRows []cmdb.ImportRow // this page's rows that kept fields a higher source holds
+	Refused  bool             // a strict import that applied nothing
 	NextURL  string
 	PrevURL  string
 	FirstURL string
 }
 
 // importShow shows the counts of an import, how far it got, and a page of
-// its rejected rows with their reasons.
+// its rejected rows with their reasons and of the rows that kept fields,
+// with the fields and why.
 func (s *server) importShow(w http.ResponseWriter, r *http.Request, rq *request) error {
 	q := r.URL.Query()
 	pg := paging.FromQuery(q, nil)
@@ -37,5 +39,13 @@ func (s *server) importShowView(r *http.Request, rq *request, rep cmdb.ImportRep
 	if rep.Key == "" {
 		title = "Import refused"
 	}
-	return importShowView{layout: s.frame(r, rq, title, "imports"), Report: rep, Rejected: rep.Rows}
+	v := importShowView{layout: s.frame(r, rq, title, "imports"), Report: rep}
+	for _, row := range rep.Rows {
+		if row.Action == cmdb.ActionRejected {
+			v.Rejected = append(v.Rejected, row)
+		} else if len(row.Kept) > 0 {
+			v.KeptRows = append(v.KeptRows, row)
+		}
+	}
+	return v
 }

@@ -13,7 +13,7 @@ import (
 
 // jsonReadOnly are fields of an exported CI that an import ignores: the
 // CMDB assigns them. Accepting them lets an export be imported again.
-var jsonReadOnly = map[string]bool{"key": true, "version": true, "created_at": true, "updated_at": true}
+var jsonReadOnly = map[string]bool{"key": true, "version": true, "created_at": true, "updated_at": true, "sources": true}
 
 // jsonItem builds the candidate for one array element. Problems name the
 // field by its JSON path ("identifiers.ips[1]").

@@ -37,17 +37,17 @@ var _ cmdb.Store = (*cmdbStore)(nil)
 const ciSelect = `SELECT cis.id, cis.key, cis.name, cis.kind, cis.description, cis.environment,
 	cis.owner_id, COALESCE(u.username, ''), cis.support_group_id, COALESCE(g.name, ''),
 	cis.criticality, cis.data_classification, cis.internet_exposed, cis.supplier, cis.lifecycle_status,
-	cis.attributes, cis.version, cis.created_at, cis.updated_at
+	cis.attributes, cis.sources, cis.version, cis.created_at, cis.updated_at
 	FROM cis LEFT JOIN users u ON u.id = cis.owner_id LEFT JOIN teams g ON g.id = cis.support_group_id`
 
 func scanCI(sc store.Scanner) (*cmdb.CI, error) {
 	var ci cmdb.CI
 	var owner, group sql.NullInt64
-	var kind, attrs string
+	var kind, attrs, sources string
 	err := sc.Scan(&ci.ID, &ci.Key, &ci.Name, &kind, &ci.Description, &ci.Environment,
 		&owner, &ci.Owner, &group, &ci.SupportGroup,
 		&ci.Criticality, &ci.DataClassification, &ci.InternetExposed, &ci.Supplier, &ci.LifecycleStatus,
-		&attrs, &ci.Version, store.ScanTime(&ci.CreatedAt), store.ScanTime(&ci.UpdatedAt))
+		&attrs, &sources, &ci.Version, store.ScanTime(&ci.CreatedAt), store.ScanTime(&ci.UpdatedAt))
 	if err != nil {
 		return nil, store.MapError(err)
 	}
@@ -56,6 +56,9 @@ func scanCI(sc store.Scanner) (*cmdb.CI, error) {
 	ci.Attributes = map[string]any{}
 	if err := json.Unmarshal([]byte(attrs), &ci.Attributes); err != nil {
 		return nil, fmt.Errorf("CI %s attributes: %w", ci.Key, err)
+	}
+	if ci.Sources, err = decodeSources(sources); err != nil {
+		return nil, fmt.Errorf("CI %s: %w", ci.Key, err)
 	}
 	ci.Tags = []string{}
 	return &ci, nil

@@ -14,23 +14,23 @@ import (
 // InsertImport stores a new report: counts in columns so lists need not
 // read the rows, which go into import_rows as chunks are applied.
 func (s *cmdbStore) InsertImport(ctx context.Context, r *cmdb.ImportReport) error {
-	return store.MapError(s.tx.QueryRow(ctx, `INSERT INTO imports (key, format, filename, actor, status, applied_through, error,
-			created, updated, unchanged, rejected, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-		r.Key, r.Format, r.Filename, r.Actor, r.Status, r.AppliedThrough, r.Error,
-		r.Created, r.Updated, r.Unchanged, r.Rejected, store.At(r.CreatedAt), store.At(r.UpdatedAt)).Scan(&r.ID))
+	return store.MapError(s.tx.QueryRow(ctx, `INSERT INTO imports (key, format, filename, source, actor, status, applied_through, error,
+			created, updated, unchanged, rejected, kept, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
+		r.Key, r.Format, r.Filename, r.Source, r.Actor, r.Status, r.AppliedThrough, r.Error,
+		r.Created, r.Updated, r.Unchanged, r.Rejected, r.Kept, store.At(r.CreatedAt), store.At(r.UpdatedAt)).Scan(&r.ID))
 }
 
 // UpdateImport writes the report's progress and keeps rows with it.
 func (s *cmdbStore) UpdateImport(ctx context.Context, r *cmdb.ImportReport, rows []cmdb.ImportRow) error {
 	_, err := s.tx.Exec(ctx, `UPDATE imports SET status = $1, applied_through = $2, error = $3,
-			created = $4, updated = $5, unchanged = $6, rejected = $7, updated_at = $8
-		WHERE id = $9`,
-		r.Status, r.AppliedThrough, r.Error, r.Created, r.Updated, r.Unchanged, r.Rejected, store.At(r.UpdatedAt), r.ID)
+			created = $4, updated = $5, unchanged = $6, rejected = $7, kept = $8, updated_at = $9
+		WHERE id = $10`,
+		r.Status, r.AppliedThrough, r.Error, r.Created, r.Updated, r.Unchanged, r.Rejected, r.Kept, store.At(r.UpdatedAt), r.ID)
 	if err != nil || len(rows) == 0 {
 		return err
 	}
-	type encoded struct{ errors, conflict string }
+	type encoded struct{ errors, conflict, kept string }
 	enc := make([]encoded, len(rows))
 	for i, row := range rows {
 		e, err := json.Marshal(nonNil(row.Errors))
@@ -41,13 +41,17 @@ func (s *cmdbStore) UpdateImport(ctx context.Context, r *cmdb.ImportReport, rows
 		if err != nil {
 			return fmt.Errorf("import row %d: %w", row.Row, err)
 		}
-		enc[i] = encoded{string(e), string(c)}
+		k, err := json.Marshal(nonNil(row.Kept))
+		if err != nil {
+			return fmt.Errorf("import row %d: %w", row.Row, err)
+		}
+		enc[i] = encoded{string(e), string(c), string(k)}
 	}
-	in := s.tx.NewInserter("import_rows", []string{"import_id", "row", "label", "action", "ci_key", "errors", "conflict"}, nil)
+	in := s.tx.NewInserter("import_rows", []string{"import_id", "row", "label", "action", "ci_key", "errors", "conflict", "kept"}, nil)
 	defer in.Close()
 	return in.Run(ctx, len(rows), func(i int, dst []any) []any {
 		row := rows[i]
-		return append(dst, r.ID, row.Row, row.Label, row.Action, row.CIKey, enc[i].errors, enc[i].conflict)
+		return append(dst, r.ID, row.Row, row.Label, row.Action, row.CIKey, enc[i].errors, enc[i].conflict, enc[i].kept)
 	})
 }
 
@@ -58,12 +62,12 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-const importColumns = `id, key, format, filename, actor, status, applied_through, error, created, updated, unchanged, rejected, created_at, updated_at`
+const importColumns = `id, key, format, filename, source, actor, status, applied_through, error, created, updated, unchanged, rejected, kept, created_at, updated_at`
 
 func scanImport(sc store.Scanner) (cmdb.ImportReport, error) {
 	var r cmdb.ImportReport
-	err := sc.Scan(&r.ID, &r.Key, &r.Format, &r.Filename, &r.Actor, &r.Status, &r.AppliedThrough, &r.Error,
-		&r.Created, &r.Updated, &r.Unchanged, &r.Rejected, store.ScanTime(&r.CreatedAt), store.ScanTime(&r.UpdatedAt))
+	err := sc.Scan(&r.ID, &r.Key, &r.Format, &r.Filename, &r.Source, &r.Actor, &r.Status, &r.AppliedThrough, &r.Error,
+		&r.Created, &r.Updated, &r.Unchanged, &r.Rejected, &r.Kept, store.ScanTime(&r.CreatedAt), store.ScanTime(&r.UpdatedAt))
 	return r, store.MapError(err)
 }
 
@@ -128,16 +132,22 @@ func (s *cmdbStore) FindImportRows(ctx context.Context, importID int64, cursor s
 		}
 		q.And("row > " + q.Arg(after))
 	}
-	rows, err := s.tx.Query(ctx, `SELECT row, label, action, ci_key, errors, conflict FROM import_rows`+q.Where()+
+	rows, err := s.tx.Query(ctx, `SELECT row, label, action, ci_key, errors, conflict, kept FROM import_rows`+q.Where()+
 		` ORDER BY row LIMIT `+strconv.Itoa(limit+1), q.Args()...)
 	if err != nil {
 		return nil, "", err
 	}
 	out, err := store.Collect(rows, func(sc store.Scanner) (cmdb.ImportRow, error) {
 		var r cmdb.ImportRow
-		var errors, conflict string
-		if err := sc.Scan(&r.Row, &r.Label, &r.Action, &r.CIKey, &errors, &conflict); err != nil {
+		var errors, conflict, kept string
+		if err := sc.Scan(&r.Row, &r.Label, &r.Action, &r.CIKey, &errors, &conflict, &kept); err != nil {
 			return r, err
+		}
+		if err := json.Unmarshal([]byte(kept), &r.Kept); err != nil {
+			return r, fmt.Errorf("import row %d kept: %w", r.Row, err)
+		}
+		if len(r.Kept) == 0 {
+			r.Kept = nil
 		}
 		if err := json.Unmarshal([]byte(errors), &r.Errors); err != nil {
 			return r, fmt.Errorf("import row %d errors: %w", r.Row, err)

@@ -14,7 +14,7 @@ import (
 
 var ciColumns = []string{"key", "name", "name_lower", "kind", "description", "environment", "owner_id",
 	"support_group_id", "criticality", "data_classification", "internet_exposed", "supplier", "lifecycle_status",
-	"attributes", "version", "created_at", "updated_at", "search"}
+	"attributes", "sources", "version", "created_at", "updated_at", "search"}
 
 // InsertCIs inserts CIs, then all their identifiers, then all their tags,
 // each table in batches.
@@ -22,7 +22,8 @@ func (s *cmdbStore) InsertCIs(ctx context.Context, cis []*cmdb.CI) error {
 	if len(cis) == 0 {
 		return nil
 	}
-	attrs := make([]string, len(cis))
+	attrs, sources := make([]string, len(cis)), make([]string, len(cis))
+	codec := sourcesCodec{}
 	for i, ci := range cis {
 		b, err := json.Marshal(ci.Attributes)
 		if err != nil {
@@ -32,6 +33,9 @@ func (s *cmdbStore) InsertCIs(ctx context.Context, cis []*cmdb.CI) error {
 			b = []byte("{}")
 		}
 		attrs[i] = string(b)
+		if sources[i], err = codec.encode(ci.Sources); err != nil {
+			return fmt.Errorf("CI %s: %w", ci.Key, err)
+		}
 	}
 	byKey := make(map[string]*cmdb.CI, len(cis))
 	for _, ci := range cis {
@@ -57,7 +61,7 @@ func (s *cmdbStore) InsertCIs(ctx context.Context, cis []*cmdb.CI) error {
 		ci := cis[i]
 		return append(dst, ci.Key, ci.Name, nameLower(ci.Name), string(ci.Kind), ci.Description, ci.Environment,
 			store.Null(ci.OwnerID), store.Null(ci.SupportGroupID), ci.Criticality, ci.DataClassification, ci.InternetExposed,
-			ci.Supplier, ci.LifecycleStatus, attrs[i], ci.Version, store.At(ci.CreatedAt), store.At(ci.UpdatedAt), searchText(ci))
+			ci.Supplier, ci.LifecycleStatus, attrs[i], sources[i], ci.Version, store.At(ci.CreatedAt), store.At(ci.UpdatedAt), searchText(ci))
 	})
 	if err != nil {
 		return err
@@ -186,7 +190,7 @@ var updateColumns = []struct{ name, typ string }{
 	{"name", "TEXT"}, {"name_lower", "TEXT"}, {"kind", "TEXT"}, {"description", "TEXT"}, {"environment", "TEXT"},
 	{"owner_id", "BIGINT"}, {"support_group_id", "BIGINT"}, {"criticality", "INTEGER"},
 	{"data_classification", "TEXT"}, {"internet_exposed", "BOOLEAN"}, {"supplier", "TEXT"},
-	{"lifecycle_status", "TEXT"}, {"attributes", "TEXT"}, {"version", "BIGINT"}, {"search", "TEXT"},
+	{"lifecycle_status", "TEXT"}, {"attributes", "TEXT"}, {"sources", "TEXT"}, {"version", "BIGINT"}, {"search", "TEXT"},
 }
 
 // updateRows writes the CI rows of changes, many per statement where the
@@ -201,6 +205,7 @@ var updateColumns = []struct{ name, typ string }{
 func (s *cmdbStore) updateRows(ctx context.Context, changes []cmdb.CIChange) error {
 	cols := len(updateColumns) + 2
 	per := max(1, s.tx.Dialect().BulkParams/cols)
+	codec := sourcesCodec{}
 	stmts := map[int]*sql.Stmt{}
 	defer func() {
 		for _, st := range stmts {
@@ -231,9 +236,13 @@ func (s *cmdbStore) updateRows(ctx context.Context, changes []cmdb.CIChange) err
 			if ci.Attributes == nil {
 				attrs = []byte("{}")
 			}
+			sources, err := codec.encode(ci.Sources)
+			if err != nil {
+				return fmt.Errorf("CI %s: %w", ci.Key, err)
+			}
 			args = append(args, ch.Before.ID, ci.Name, nameLower(ci.Name), string(ci.Kind), ci.Description, ci.Environment,
 				store.Null(ci.OwnerID), store.Null(ci.SupportGroupID), ci.Criticality, ci.DataClassification, ci.InternetExposed,
-				ci.Supplier, ci.LifecycleStatus, string(attrs), ci.Version, searchText(ci), ch.Before.Version)
+				ci.Supplier, ci.LifecycleStatus, string(attrs), sources, ci.Version, searchText(ci), ch.Before.Version)
 		}
 		res, err := st.ExecContext(ctx, args...)
 		if err != nil {
