@@ -1,7 +1,8 @@
 // Command importload measures what a large CSV import costs a running
-// server: the latency of single CI creates sent while the import runs, and
-// the server's peak resident memory (VmHWM). It is a measuring tool, not
-// part of Rampart; the README gives the commands and the figures.
+// server: the latency of single CI creates sent while the import runs, the
+// server's peak resident memory (VmHWM), and the size of the stored
+// report (a clean import keeps counts, no rows). It is a measuring tool,
+// not part of Rampart; the README gives the commands and the figures.
 //
 //	go run ./internal/cmdb/testdata/importload -url http://127.0.0.1:8080 -token $TOKEN \
 //	    -rows 100000 -pid $(pgrep -n rampart)
@@ -29,6 +30,7 @@ func main() {
 	pid := flag.Int("pid", 0, "server process id, to read its peak RSS from /proc (0: skip)")
 	every := flag.Duration("every", 20*time.Millisecond, "pause between CI creates")
 	prefix := flag.String("prefix", "load", "name prefix, so runs do not collide")
+	source := flag.String("source", "", "import source name (?source=); empty for the default")
 	flag.Parse()
 
 	csv := generate(*rows, *prefix)
@@ -37,7 +39,7 @@ func main() {
 	importErr := make(chan error, 1)
 	start := time.Now()
 	go func() {
-		req, _ := http.NewRequest("POST", *url+"/api/v1/imports/csv?filename=load.csv", bytes.NewReader(csv))
+		req, _ := http.NewRequest("POST", *url+"/api/v1/imports/csv?filename=load.csv&source="+*source, bytes.NewReader(csv))
 		req.Header.Set("Authorization", "Bearer "+*token)
 		req.Header.Set("Content-Type", "text/csv")
 		resp, err := http.DefaultClient.Do(req)
@@ -47,7 +49,9 @@ func main() {
 			if resp.StatusCode != 201 {
 				err = fmt.Errorf("import: %s: %.300s", resp.Status, body)
 			} else {
-				fmt.Printf("import: %.200s\n", body)
+				fmt.Printf("import: %.300s\n", body)
+				fmt.Printf("import answer: %d bytes\n", len(body))
+				reportSize(*url, *token, body)
 			}
 		}
 		done.Store(true)
@@ -118,4 +122,31 @@ func vmHWM(pid int) string {
 		}
 	}
 	return "unknown"
+}
+
+// reportSize reads the stored report of the import whose answer is body
+// and says how large it is and how many rows it keeps on its first page.
+func reportSize(url, token string, answer []byte) {
+	var rep struct {
+		Key  string            `json:"key"`
+		Rows []json.RawMessage `json:"rows"`
+	}
+	if err := json.Unmarshal(answer, &rep); err != nil {
+		fmt.Fprintln(os.Stderr, "report:", err)
+		return
+	}
+	req, _ := http.NewRequest("GET", url+"/api/v1/imports/"+rep.Key, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "report:", err)
+		return
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if err := json.Unmarshal(body, &rep); err != nil {
+		fmt.Fprintln(os.Stderr, "report:", err)
+		return
+	}
+	fmt.Printf("stored report %s: %d bytes, %d rows kept on its first page\n", rep.Key, len(body), len(rep.Rows))
 }
