@@ -350,3 +350,21 @@ func (s *Service) SetSourcePrecedence(ctx context.Context, p auth.Principal, nex
 	}
 	return next, nil
 }
+
+// Says tells people who last set field, for a CI's page: "set by hand by
+// alice", "from cmdb-sync (IMP-4)"; "" when nobody has since sources were
+// recorded.
+func (s Sources) Says(field string) string {
+	h, ok := s[field]
+	switch {
+	case !ok:
+		return ""
+	case h.Source == SourceManual && h.By != "":
+		return "set by hand by " + h.By
+	case h.Source == SourceManual:
+		return "set by hand"
+	case h.Import != "":
+		return "from " + h.Source + " (" + h.Import + ")"
+	}
+	return "from " + h.Source
+}

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/rampart-itsm/rampart/internal/auth"
+	"github.com/rampart-itsm/rampart/internal/cmdb"
 )
 
 const importCSV = `name,kind,ips,business_criticality
@@ -118,5 +120,44 @@ func TestUnparsableUploadIsExplained(t *testing.T) {
 		if e.count() != 0 {
 			t.Fatal("a broken file created CIs")
 		}
+	})
+}
+
+// A CI a person named keeps its name through an import from a named
+// source: the report shows the field kept and why, and the CI's page says
+// who set each field.
+func TestImportShowsFieldsKept(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		ann := e.user("ann", auth.RoleAgent)
+		rtr, err := e.cmdb.CreateCI(context.Background(), ann, cmdb.CI{Name: "edge-rtr-02", Kind: cmdb.KindNetworkDevice,
+			Identifiers: cmdb.Identifiers{IPs: []string{"10.20.0.2"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := e.login("ann")
+		csv := "name,ips,environment\ndhcp-10-20-0-2,10.20.0.2,production\n"
+		rec := c.upload("/imports", map[string]string{"format": "csv", "source": "Discovery"}, "scan.csv", []byte(csv))
+		wantStatus(t, rec, http.StatusSeeOther)
+		doc := c.mustGet(location(rec))
+		if got := doc.Find("#import-source").Text(); got != "discovery" {
+			t.Errorf("source %q", got)
+		}
+		kept := doc.Find("#kept-rows tbody tr")
+		if kept.Length() != 1 || !strings.Contains(kept.Text(), "set manually by ann") || !strings.Contains(kept.Text(), "dhcp-10-20-0-2") {
+			t.Fatalf("kept rows: %q", kept.Text())
+		}
+		page := c.mustGet("/cis/" + rtr.Key)
+		if got := page.Find("h1").Text(); !strings.Contains(got, "edge-rtr-02") {
+			t.Errorf("renamed: %q", got)
+		}
+		if got := page.Find("#name-source").Text(); got != "Name set by hand by ann" {
+			t.Errorf("name source %q", got)
+		}
+		if got := page.Find("#ci-props .field-source").Text(); !strings.Contains(got, "from discovery (IMP-1)") {
+			t.Errorf("field sources %q", got)
+		}
+
+		rec = c.upload("/imports", map[string]string{"format": "csv", "source": "no spaces"}, "scan.csv", []byte(csv))
+		wantStatus(t, rec, http.StatusUnprocessableEntity)
 	})
 }
