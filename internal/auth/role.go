@@ -58,6 +58,17 @@ const (
 	// never record content. A Prometheus scraper uses a token of a user
 	// holding it, limited to auth.ScopeMetrics.
 	MetricsRead Action = "metrics:read"
+
+	// FindingRead reads vulnerability findings, remediation tasks and the
+	// vulnerability dashboard: staff, who plan and do the remediation.
+	FindingRead Action = "finding:read"
+	// FindingWrite moves findings through their life cycle (in
+	// remediation, back to open).
+	FindingWrite Action = "finding:write"
+	// FindingDecide takes the security decisions on a finding: accepting
+	// its risk (with an approver, a reason and an expiry) or declaring it
+	// a false positive.
+	FindingDecide Action = "finding:decide"
 )
 
 // staff are the roles that work the desk and may read the whole CMDB.
@@ -84,6 +95,10 @@ var grants = map[Action][]Role{
 	IncidentWrite:          {RoleAdmin, RoleAgent, RoleSecurityAnalyst},
 	IncidentConfigure:      {RoleAdmin},
 	MetricsRead:            {RoleAdmin, RoleAuditor},
+
+	FindingRead:   slices.Clone(staff),
+	FindingWrite:  {RoleAdmin, RoleAgent, RoleSecurityAnalyst},
+	FindingDecide: {RoleAdmin, RoleSecurityAnalyst},
 }
 
 // Valid reports whether a is a known action.

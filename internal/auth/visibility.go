@@ -26,6 +26,10 @@ const (
 	// security analysts, admins and the users and teams an incident is
 	// shared with.
 	KindIncident RecordKind = "incident"
+	// KindFinding is vulnerability findings: staff all, nobody else any.
+	// A finding is never restricted, even on the CI of a restricted
+	// incident (the incident's link to it is).
+	KindFinding RecordKind = "finding"
 )
 
 // Base is which non-restricted records of a kind a Visibility covers.
@@ -84,6 +88,8 @@ func VisibilityFor(p Principal, k RecordKind) Visibility {
 		v.base = allOrNone(p.Can(ImportRead))
 	case KindJob:
 		v.base = allOrNone(p.Can(JobsAdmin))
+	case KindFinding:
+		v.base = allOrNone(p.Can(FindingRead))
 	case KindAudit:
 		v.base = allOrNone(p.Can(AuditRead))
 		v.restricted = v.base == BaseAll && p.Can(AuditReadRestricted)

@@ -5,6 +5,8 @@
 package services
 
 import (
+	"context"
+
 	"github.com/rampart-itsm/rampart/internal/audit/auditlog"
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/clock"
@@ -16,6 +18,9 @@ import (
 	"github.com/rampart-itsm/rampart/internal/store/cmdbstore"
 	"github.com/rampart-itsm/rampart/internal/store/incidentstore"
 	"github.com/rampart-itsm/rampart/internal/store/jobstore"
+	"github.com/rampart-itsm/rampart/internal/store/vulnstore"
+	"github.com/rampart-itsm/rampart/internal/uow"
+	"github.com/rampart-itsm/rampart/internal/vuln"
 )
 
 // Services are the practices' services. An adapter may be given a
@@ -26,6 +31,7 @@ type Services struct {
 	Audit     *auditlog.Service
 	Jobs      *jobs.Service
 	Incidents *incident.Service
+	Vuln      *vuln.Service
 }
 
 // New builds every practice's service on db, each on its own view of the
@@ -38,5 +44,29 @@ func New(db *store.DB, clk clock.Clock) Services {
 		Audit:     auditlog.NewService(store.Bind(db, func(tx *store.Tx) auditlog.Tx { return tx })),
 		Jobs:      jobs.NewService(store.Bind(db, jobstore.Bind)),
 		Incidents: incident.NewService(store.Bind(db, incidentstore.Bind), cmdbSvc),
+		Vuln:      vuln.NewService(store.Bind(db, vulnstore.Bind), vulnAssets{store.Bind(db, cmdbstore.Bind)}),
 	}
+}
+
+// vulnAssets matches scanned targets to CIs through the CMDB's store,
+// joined to the vulnerability import's unit of work.
+type vulnAssets struct{ cmdb store.Bound[cmdb.Tx] }
+
+func (a vulnAssets) Match(ctx context.Context, u uow.Unit, targets []vuln.Target) ([]vuln.AssetRef, error) {
+	lists := make([][]cmdb.IdentifierValue, len(targets))
+	for i, t := range targets {
+		for _, id := range t.Identifiers() {
+			lists[i] = append(lists[i], cmdb.IdentifierValue{Kind: cmdb.IdentifierKind(id.Kind), Value: id.Value})
+		}
+	}
+	out := make([]vuln.AssetRef, len(targets))
+	err := a.cmdb.Join(u, func(tx cmdb.Tx) error {
+		ms, err := cmdb.MatchAssets(ctx, tx.CMDB(), lists)
+		for i, m := range ms {
+			out[i] = vuln.AssetRef{CIID: m.CIID, CIKey: m.CIKey, Asset: vuln.Asset{Known: m.CIID != 0, Criticality: m.Criticality,
+				InternetExposed: m.InternetExposed, DataClassification: m.DataClassification}}
+		}
+		return err
+	})
+	return out, err
 }

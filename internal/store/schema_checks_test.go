@@ -17,8 +17,9 @@ import (
 // are validated in Go, so adding one is a code change, not a table rebuild
 // (SQLite cannot alter a constraint).
 var closedLists = []string{
-	"jobs check (status) ['dead' 'done' 'queued' 'running']", // a job's life cycle, which the runner's code is
-	"imports check (status) ['done' 'failed' 'running']",     // an import run's life cycle
+	"jobs check (status) ['dead' 'done' 'queued' 'running']",                                               // a job's life cycle, which the runner's code is
+	"imports check (status) ['done' 'failed' 'running']",                                                   // an import run's life cycle
+	"findings check (state) ['false_positive' 'fixed' 'in_remediation' 'open' 'reopened' 'risk_accepted']", // a finding's life cycle (vuln.States)
 }
 
 // No SQLite table keeps an open enumeration as a CHECK list.

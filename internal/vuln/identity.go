@@ -102,6 +102,29 @@ func (s *IdentitySet) Add(id Identity) bool {
 	return true
 }
 
+// AddKey is Add that also returns the identity's Key, hashing it once.
+func (s *IdentitySet) AddKey(id Identity) (key string, added bool) {
+	if s.seen == nil {
+		s.seen = make(map[[16]byte]struct{})
+	}
+	k := id.sum()
+	_, dup := s.seen[k]
+	if !dup {
+		s.seen[k] = struct{}{}
+	}
+	return hex.EncodeToString(k[:]), !dup
+}
+
+// HasKey reports whether an identity with this Key was added.
+func (s *IdentitySet) HasKey(key string) bool {
+	var k [16]byte
+	if n, err := hex.Decode(k[:], []byte(key)); err != nil || n != len(k) {
+		return false
+	}
+	_, ok := s.seen[k]
+	return ok
+}
+
 // Len is the number of distinct identities added.
 func (s *IdentitySet) Len() int { return len(s.seen) }
 

@@ -206,3 +206,13 @@ func fileError(format, where, msgFormat string, args ...any) error {
 		Fields:  []errs.FieldError{{Field: where, Message: fmt.Sprintf(msgFormat, args...)}},
 	}
 }
+
+// Source returns the reader of a report that vuln.Service.Import takes:
+// Parse of r in format, describing the report as vuln.ReportInfo.
+func Source(format string, r io.Reader, opt Options) func(fn func(vuln.Finding) error) (vuln.ReportInfo, error) {
+	return func(fn func(vuln.Finding) error) (vuln.ReportInfo, error) {
+		rep, err := Parse(format, r, opt, Sink(fn))
+		return vuln.ReportInfo{FormatVersion: rep.FormatVersion, Scanner: rep.Scanner, ScannerVersion: rep.ScannerVersion,
+			Skipped: rep.Skipped, Notes: rep.Notes}, err
+	}
+}
