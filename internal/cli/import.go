@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,25 +14,34 @@ import (
 
 	"github.com/rampart-itsm/rampart/internal/client"
 	"github.com/rampart-itsm/rampart/internal/cmdb"
+	"github.com/rampart-itsm/rampart/internal/vuln"
+	"github.com/rampart-itsm/rampart/internal/vuln/scanner"
 )
 
-// NewImportCmd returns "rampart import nmap|csv|json FILE": uploads a
-// discovery file through the API and prints the reconciliation report,
-// listing every problem of each rejected row. Rejected rows make it exit
-// with ExitRejected: without --strict the other rows were imported, with
-// --strict nothing was. A failed request, or an import that stopped
+// NewImportCmd returns "rampart import FORMAT FILE": uploads a discovery
+// file (nmap, csv, json), a scanner report (trivy, grype, sarif, openvas,
+// nessus, nuclei) or a threat feed (kev, epss) through the API and prints
+// the report: for a discovery file every problem of each rejected row
+// (rejected rows make it exit with ExitRejected: without --strict the
+// other rows were imported, with --strict nothing was); for a scanner
+// report the findings created, updated, unchanged, reopened and fixed and
+// the targets no CI matched. A failed request, or an import that stopped
 // part-way, exits with ExitFailure.
 func NewImportCmd() *cobra.Command {
 	var strict bool
 	var source string
 	cmd := &cobra.Command{
-		Use:   "import nmap|csv|json FILE",
-		Short: "Import a discovery file (nmap XML, CSV or JSON; - for stdin) into the CMDB through the API",
+		Use:   "import FORMAT FILE",
+		Short: "Import a discovery file (nmap, csv, json), a scanner report (trivy, grype, sarif, openvas, nessus, nuclei) or a threat feed (kev, epss) through the API; - reads stdin",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			format, path := args[0], args[1]
-			if !slices.Contains(cmdb.ImportFormats, format) {
-				return fmt.Errorf("unknown format %q: use nmap, csv or json", format)
+			vulnFormat := slices.Contains(vulnImportFormats, format)
+			if !slices.Contains(cmdb.ImportFormats, format) && !vulnFormat {
+				return fmt.Errorf("unknown format %q: use %s", format, strings.Join(append(slices.Clone(cmdb.ImportFormats), vulnImportFormats...), ", "))
+			}
+			if vulnFormat && strict {
+				return fmt.Errorf("--strict applies to discovery files only")
 			}
 			c, err := apiClient(cmd)
 			if err != nil {
@@ -64,6 +74,15 @@ func NewImportCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if vulnFormat {
+				// Unmatched targets are kept as rows of the report.
+				if rep.Detail != nil && format != "kev" && format != "epss" {
+					if rep.Rows, err = c.ImportRows(cmd.Context(), rep.Key, "-"); err != nil {
+						return err
+					}
+				}
+				return render(cmd, rep, func(w io.Writer) { vulnImportSummary(w, rep) })
+			}
 			// The answer holds the first page of rejected rows; list them all.
 			more, err := c.ImportRows(cmd.Context(), rep.Key, rep.NextCursor)
 			rep.Rows, rep.NextCursor = append(rep.Rows, more...), ""
@@ -84,6 +103,39 @@ func NewImportCmd() *cobra.Command {
 	cmd.Flags().StringVar(&source, "source", "", "import source the fields this import sets are recorded as set by (default: the format); "+
 		"it does not overwrite fields people set or sources ranked above it hold")
 	return cmd
+}
+
+// vulnImportFormats are the scanner report and threat feed formats.
+var vulnImportFormats = append(slices.Clone(scanner.Formats), "kev", "epss")
+
+// vulnImportSummary prints what a scanner report or feed import did.
+func vulnImportSummary(w io.Writer, rep cmdb.ImportReport) {
+	var d vuln.ImportDetail
+	_ = json.Unmarshal(rep.Detail, &d)
+	fmt.Fprintf(w, "%s (%s", cell(rep.Key), cell(rep.Format))
+	if rep.Filename != "" {
+		fmt.Fprintf(w, ", %s", cell(rep.Filename))
+	}
+	if rep.Format == "kev" || rep.Format == "epss" {
+		fmt.Fprintf(w, "): %d entries: %d new, %d changed, %d unchanged, %d skipped\n", d.Findings, rep.Created, rep.Updated, rep.Unchanged, rep.Rejected)
+		for _, p := range d.Problems {
+			fmt.Fprintf(w, "  skipped %s\n", cell(p))
+		}
+		return
+	}
+	fmt.Fprintf(w, "): %d findings (%d repeated): %d created, %d updated, %d unchanged, %d reopened, %d fixed; %d targets, %d matched no CI\n",
+		d.Findings, d.Duplicates, rep.Created, rep.Updated, rep.Unchanged, d.Reopened, d.Fixed, d.Targets, d.Unmatched)
+	first := true
+	for _, row := range rep.Rows {
+		if row.Action != "unmatched" {
+			continue
+		}
+		if first {
+			fmt.Fprintln(w, "targets no CI matched:")
+			first = false
+		}
+		fmt.Fprintf(w, "  %s\n", cell(row.Label))
+	}
 }
 
 func importSummary(w io.Writer, rep cmdb.ImportReport) {

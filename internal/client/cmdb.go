@@ -150,11 +150,15 @@ func (c *Client) DeleteRelation(ctx context.Context, id int64) error {
 }
 
 // ImportRows returns the rows kept with import key after cursor: every
-// page from there to the last, at most 500 rows a request.
+// page from there to the last, at most 500 rows a request; cursor "-"
+// starts at the first row.
 func (c *Client) ImportRows(ctx context.Context, key, cursor string) ([]cmdb.ImportRow, error) {
 	var out []cmdb.ImportRow
 	for cursor != "" {
 		q := url.Values{"cursor": {cursor}, "limit": {"500"}}
+		if cursor == "-" {
+			q.Del("cursor")
+		}
 		var rep cmdb.ImportReport
 		if err := c.do(ctx, request{method: "GET", path: "/imports/" + url.PathEscape(key), query: q}, &rep); err != nil {
 			return out, err

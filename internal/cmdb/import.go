@@ -2,6 +2,7 @@ package cmdb
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -91,6 +92,10 @@ type ImportReport struct {
 	// Kept counts the rows (created, updated or unchanged) that left some
 	// field as it was because a source ranked above this import's holds it.
 	Kept int `json:"kept"`
+	// Detail is what a scanner report or threat feed import counts
+	// beyond the counts above (vuln.ImportDetail); nil for discovery
+	// imports.
+	Detail json.RawMessage `json:"detail,omitempty"`
 	// Rows is one page of the rows kept with the report, in row order:
 	// every rejected row with its reasons (a conflict names the CIs the
 	// row matched), and every row that kept a field, with the fields and

@@ -29,6 +29,9 @@ func (a *api) serve(rt route, w http.ResponseWriter, r *http.Request) error {
 	if rt.upload {
 		limit = maxUploadBody
 	}
+	if rt.maxBody > 0 {
+		limit = rt.maxBody
+	}
 	// The server's own writer, so an oversized body also closes the
 	// connection instead of reading the rest.
 	inner := w

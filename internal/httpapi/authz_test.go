@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"github.com/rampart-itsm/rampart/internal/vuln"
+	"github.com/rampart-itsm/rampart/internal/vuln/scanner"
 	"maps"
 	"slices"
 	"strconv"
@@ -115,6 +117,10 @@ func accessTable() []access {
 		{"GET /api/v1/cmdb/source-precedence", fixed("GET", "/api/v1/cmdb/source-precedence", nil), staffRead(200)},
 		{"PUT /api/v1/cmdb/source-precedence", fixed("PUT", "/api/v1/cmdb/source-precedence", map[string]any{"sources": []string{"cmdb-sync", "nmap"}}),
 			map[string]int{asAdmin: 200}},
+		{"GET /api/v1/findings", fixed("GET", "/api/v1/findings", nil), staffRead(200)},
+		{"GET /api/v1/findings/{key}", func(e *env, f fixture, role string) req {
+			return req{method: "GET", path: "/api/v1/findings/" + e.aFinding()}
+		}, staffRead(200)},
 		{"GET /api/v1/users", fixed("GET", "/api/v1/users", nil), everyone(200)},
 		{"POST /api/v1/users", func(e *env, f fixture, role string) req {
 			return req{method: "POST", path: "/api/v1/users", body: map[string]any{"username": "new-" + role, "password": testPassword, "roles": []string{"agent"}}}
@@ -216,6 +222,22 @@ func (e *env) anImport() string {
 		e.t.Fatalf("import: %v", err)
 	}
 	return rep.Key
+}
+
+// aFinding imports a one-finding scanner report (once) and returns the
+// finding's key.
+func (e *env) aFinding() string {
+	report := `{"SchemaVersion":2,"ArtifactName":"app:1","ArtifactType":"container_image","Results":[{"Target":"app:1","Class":"os-pkgs","Type":"debian",
+		"Vulnerabilities":[{"VulnerabilityID":"CVE-2024-1234","PkgName":"lib","InstalledVersion":"1.0","Severity":"HIGH"}]}]}`
+	if _, err := e.vuln.Import(e.ctx, auth.System, vuln.ImportRequest{Format: "trivy",
+		Read: scanner.Source("trivy", strings.NewReader(report), scanner.Options{})}); err != nil {
+		e.t.Fatalf("import: %v", err)
+	}
+	page, err := e.vuln.FindFindings(e.ctx, auth.System, vuln.Filter{CVE: "CVE-2024-1234"})
+	if err != nil || len(page.Items) != 1 {
+		e.t.Fatalf("finding: %v %+v", err, page)
+	}
+	return page.Items[0].Key
 }
 
 func (e *env) aTeam(name string) string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/rampart-itsm/rampart/internal/vuln"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -60,6 +61,7 @@ type env struct {
 	audit    *auditlog.Service
 	jobs     *jobs.Service
 	incs     *incident.Service
+	vuln     *vuln.Service
 	registry *prometheus.Registry
 	h        http.Handler
 	tokens   map[string]string // role → API token
@@ -76,7 +78,7 @@ func newEnv(t *testing.T, db *store.DB, clk *clock.Fake) *env {
 	t.Helper()
 	e := &env{t: t, db: db, clk: clk, ctx: context.Background(), tokens: map[string]string{}, registry: prometheus.NewRegistry()}
 	svc := services.New(db, clk)
-	e.cmdb, e.auth, e.audit, e.jobs, e.incs = svc.CMDB, svc.Auth, svc.Audit, svc.Jobs, svc.Incidents
+	e.cmdb, e.auth, e.audit, e.jobs, e.incs, e.vuln = svc.CMDB, svc.Auth, svc.Audit, svc.Jobs, svc.Incidents, svc.Vuln
 	e.h = New(Deps{Services: svc, Registry: e.registry, Clock: clk})
 	for _, name := range roleUsers {
 		if _, err := e.auth.CreateUser(e.ctx, auth.System, auth.NewUser{Username: name, DisplayName: strings.ToUpper(name[:1]) + name[1:],

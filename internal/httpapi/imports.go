@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -33,8 +35,12 @@ func (a *api) runImport(w http.ResponseWriter, r *http.Request) error {
 	filename := q.str("filename")
 	source := q.str("source")
 	format := r.PathValue("format")
-	if !slices.Contains(cmdb.ImportFormats, format) {
-		q.fe.Add("format", "must be one of %s", strings.Join(cmdb.ImportFormats, ", "))
+	vulnFormat := slices.Contains(vulnFormats, format)
+	if !slices.Contains(cmdb.ImportFormats, format) && !vulnFormat {
+		q.fe.Add("format", "must be one of %s", strings.Join(append(slices.Clone(cmdb.ImportFormats), vulnFormats...), ", "))
+	}
+	if vulnFormat && strict != nil {
+		q.fe.Add("strict", "applies to discovery imports only; a scanner report or feed is applied in chunks")
 	}
 	if err := q.err(); err != nil {
 		return err
@@ -51,6 +57,19 @@ func (a *api) runImport(w http.ResponseWriter, r *http.Request) error {
 	if filename == "" {
 		filename = name
 	}
+	if vulnFormat {
+		f, err := spool(body)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return fmt.Errorf("rewind the uploaded file: %w", err)
+		}
+		return a.importVulnFile(w, r, format, filename, f)
+	}
+	// Discovery files keep their own, smaller limit.
+	body = http.MaxBytesReader(nil, io.NopCloser(body), maxUploadBody)
 	return a.importFile(w, r, importSpec{format, filename, source, strict != nil && *strict}, body)
 }
 
@@ -132,7 +151,8 @@ func spool(body io.Reader) (*spooled, error) {
 	}
 	s := &spooled{File: f}
 	lim := &limitWatch{r: body}
-	if _, err := io.Copy(f, lim); err != nil {
+	h := sha256.New()
+	if _, err := io.Copy(io.MultiWriter(f, h), lim); err != nil {
 		s.Close()
 		switch {
 		case lim.err != nil:
@@ -144,11 +164,16 @@ func spool(body io.Reader) (*spooled, error) {
 		}
 		return nil, fmt.Errorf("spool upload: %w", err)
 	}
+	s.sum = hex.EncodeToString(h.Sum(nil))
 	return s, nil
 }
 
-// spooled is a temporary file that is removed when closed.
-type spooled struct{ *os.File }
+// spooled is a temporary file that is removed when closed, with the
+// SHA-256 of what was spooled (hex).
+type spooled struct {
+	*os.File
+	sum string
+}
 
 func (s *spooled) Close() error {
 	err := s.File.Close()

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/rampart-itsm/rampart/internal/cmdb"
 	"github.com/rampart-itsm/rampart/internal/paging"
 )
 
@@ -24,9 +23,9 @@ func docShape(path string) string { return templateRe.ReplaceAllString(path, "{}
 
 // paramDesc explains path parameters.
 var paramDesc = map[string]string{
-	"key":      "the record's key in any case: CI-314 for a CI, IMP-7 for an import",
+	"key":      "the record's key in any case: CI-314 for a CI, IMP-7 for an import, VUL-9 for a finding",
 	"id":       "numeric id as the list of these records shows it",
-	"format":   "nmap (XML from nmap -oX), csv or json; docs/import-formats.md describes each",
+	"format":   "nmap (XML from nmap -oX), csv or json (docs/import-formats.md); a scanner report: trivy, grype, sarif, openvas, nessus or nuclei; a threat feed: kev or epss (docs/vuln.md)",
 	"username": "the account's sign-in name, e.g. alice",
 	"name":     "the team's name, e.g. NOC",
 }
@@ -89,7 +88,7 @@ func operation(rt route, names []string) obj {
 			schema = obj{"type": "integer", "format": "int64"}
 		}
 		if own[i] == "format" {
-			schema = obj{"type": "string", "enum": cmdb.ImportFormats}
+			schema = obj{"type": "string", "enum": importFormats()}
 		}
 		if n != own[i] {
 			// OpenAPI allows one name per path position; another

@@ -53,6 +53,20 @@ func (q *queryParams) id(name, s string) int64 {
 	return n
 }
 
+// list reads a parameter given as comma-separated values, repeated or
+// not (?state=open,reopened or ?state=open&state=reopened).
+func (q *queryParams) list(name string) []string {
+	var out []string
+	for _, v := range q.v[name] {
+		for _, s := range strings.Split(v, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
 // boolean returns nil when the parameter is absent.
 func (q *queryParams) boolean(name string) *bool {
 	s := q.str(name)

@@ -21,6 +21,10 @@ type route struct {
 	h      handlerFunc
 	public bool // no credentials needed
 	upload bool // body is a file (64 MiB limit) rather than JSON (1 MiB)
+	// maxBody overrides the body limit (the imports route, whose scanner
+	// reports may be gigabytes; its handler keeps 64 MiB for discovery
+	// files).
+	maxBody int64
 	// write marks a route that changes state: a token limited to reading
 	// (auth.ScopeRead) is refused with 403. Every route whose method is
 	// not GET must set it (TestWritesAreMarked).
@@ -186,16 +190,23 @@ func (a *api) table() []route {
 				desc: "Removes one relationship by the id listed in GET /api/v1/cis/{key}/relations. Both CIs stay; " +
 					"the audit log records the removal."}},
 
-		{method: post, path: "/api/v1/imports/{format}", h: a.runImport, write: true, upload: true,
-			doc: op{id: "runImport", tag: "imports", summary: "Import a discovery file (nmap XML, CSV or JSON), raw body or multipart field \"file\"", body: "Upload", query: importParams, status: created, resp: "ImportReport", perm: auth.ImportRun,
-				desc: "Send the file (up to 64 MiB) as the raw body, or as the field \"file\" of a multipart form. It is " +
-					"read completely first: a file that cannot be read (malformed or truncated, XML with entities, an " +
-					"unknown CSV column) imports nothing and answers 400 naming the line. Each row is then matched to " +
-					"CIs by identifiers like POST /api/v1/cis/bulk, in chunks of 1,000 rows, each its own transaction; " +
-					"rows with bad values are rejected and listed with their errors while the others apply. With " +
-					"strict=true every row is checked first and any rejection applies nothing (422 with the report). " +
-					"An import that stops part-way answers with its error and the stored report (status failed, " +
-					"applied_through). Columns, fields and guarantees: docs/import-formats.md."}},
+		{method: post, path: "/api/v1/imports/{format}", h: a.runImport, write: true, upload: true, maxBody: maxReportBody,
+			doc: op{id: "runImport", tag: "imports", summary: "Import a discovery file (nmap XML, CSV, JSON), a scanner report (Trivy, Grype, SARIF, OpenVAS, Nessus, Nuclei) or a threat feed (CISA KEV, FIRST EPSS), raw body or multipart field \"file\"", body: "Upload", query: importParams, status: created, resp: "ImportReport", perm: auth.ImportRun,
+				desc: "Send the file as the raw body, or as the field \"file\" of a multipart form. Discovery files " +
+					"(nmap, csv, json; up to 64 MiB) are read completely first: a file that cannot be read (malformed or " +
+					"truncated, XML with entities, an unknown CSV column) imports nothing and answers 400 naming the line. " +
+					"Each row is then matched to CIs by identifiers like POST /api/v1/cis/bulk, in chunks, each its own " +
+					"transaction; rows with bad values are rejected and listed with their errors while the others apply. " +
+					"With strict=true every row is checked first and any rejection applies nothing (422 with the report). " +
+					"Scanner reports (trivy, grype, sarif, openvas, nessus, nuclei; up to 4 GiB) are read streaming and " +
+					"applied in chunks: each finding is matched by its identity (target, identifier, package/version/path or " +
+					"file/line, docs/vuln.md) to the stored finding, created, updated or left alone; importing the same " +
+					"report twice changes nothing. Targets are matched to CIs by identifier and those that match none are " +
+					"listed as rows of action unmatched; findings no longer reported by a rescan of their target are fixed. " +
+					"A report that cannot be read answers 400 naming where; if chunks were already applied they stay and " +
+					"the answer carries the failed report. kev and epss import the threat feeds (CISA's JSON catalogue, " +
+					"FIRST's CSV). An import that stops part-way answers with its error and the stored report (status " +
+					"failed, applied_through). Formats and guarantees: docs/import-formats.md, docs/vuln.md."}},
 		{method: get, path: "/api/v1/imports", h: a.listImports,
 			doc: op{id: "listImports", tag: "imports", summary: "Past imports, newest first (rows omitted)", query: pageParams, resp: "ImportPage", perm: auth.ImportRead,
 				desc: "Import reports with their counts, newest first, paged by cursor without a total. Row detail is " +
@@ -216,6 +227,17 @@ func (a *api) table() []route {
 				desc: "Replaces the whole list, highest first (names are lower-cased; manual is reserved; no name twice; " +
 					"at most 100). Imports running meanwhile follow it from their next chunk of rows. The change is " +
 					"written to the audit log (kind source_precedence) with the order before and after."}},
+
+		{method: get, path: "/api/v1/findings", h: a.listFindings,
+			doc: op{id: "listFindings", tag: "vulnerabilities", summary: "Vulnerability findings, highest priority first", query: findingFilterParams, resp: "FindingPage", perm: auth.FindingRead,
+				desc: "Findings matching every filter given, P1 first (then by key), paged by cursor with a total. " +
+					"Each carries its primary CVSS vector and score, EPSS probability, KEV membership with CISA's due date, " +
+					"its priority with the reasons (one line per factor of the risk formula, docs/vuln.md), its state and " +
+					"remediation due date. Staff only."}},
+		{method: get, path: "/api/v1/findings/{key}", h: a.getFinding,
+			doc: op{id: "getFinding", tag: "vulnerabilities", summary: "One finding with everything the scanner said", resp: "Finding", perm: auth.FindingRead,
+				desc: "The finding with this key (VUL-n, any case), with detail: every CVSS vector, texts, references " +
+					"and the scanner's own severity. A finding the caller may not see answers 404."}},
 
 		{method: get, path: "/api/v1/users", h: a.listUsers,
 			doc: op{id: "listUsers", tag: "users", summary: "List users (requesters see only themselves)", query: userFilterParams, resp: "UserPage", perm: auth.UserRead,
@@ -343,6 +365,14 @@ var (
 		{name: "direction", typ: "string", enum: []string{"downstream", "upstream"}, desc: "downstream: what is affected if this CI fails; upstream: what it is built on. Default: upstream for a business service (nothing is built on one), downstream for every other kind; the answer's direction says which was used"},
 		{name: "depth", typ: "integer", desc: "how many relationship hops to follow, 1 to 50 (default 10)"},
 	}
+	findingFilterParams = append([]param{
+		{name: "ci", typ: "string", desc: "only findings on the CI with this key (CI-n)"},
+		{name: "priority", typ: "string", desc: "only these priorities, comma-separated (P1 to P5)"},
+		{name: "state", typ: "string", desc: "only these states, comma-separated: open, in_remediation, fixed, reopened, risk_accepted, false_positive"},
+		{name: "kev", typ: "boolean", desc: "true: only findings with a CVE in CISA's KEV catalogue; false: only those without"},
+		{name: "cve", typ: "string", desc: "only findings about this CVE (its identifier or one of its CVEs)"},
+		{name: "updated_since", typ: "string", format: "date-time", desc: "only findings changed at or after this time (RFC 3339)"},
+	}, pageParams...)
 	jobParams = []param{
 		{name: "status", typ: "string", enum: []string{"queued", "running", "done", "dead"}, desc: "only jobs in this status (default dead: failed every attempt)"},
 		{name: "limit", typ: "integer", desc: fmt.Sprintf("at most this many jobs, 1 to %d (default %d)", paging.MaxLimit, paging.DefaultLimit)},

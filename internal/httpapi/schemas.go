@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"slices"
+
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/cmdb"
 	"github.com/rampart-itsm/rampart/internal/paging"
@@ -239,8 +241,9 @@ func schemas() obj {
 			"row":   obj{"type": "integer", "description": "1-based: CSV data row (the header is not a row), JSON array element, or nmap <host> in file order"},
 			"label": str("how to find the row in the file, e.g. \"host 192.0.2.5\" or \"row 12 (web-01)\""),
 			"action": enum("created: no CI matched, one was made; updated: one CI matched and changed; unchanged: it matched and "+
-				"already held these values; rejected: not applied, see errors or conflict",
-				[]string{"created", "updated", "unchanged", "rejected"}),
+				"already held these values; rejected: not applied, see errors or conflict; unmatched (scanner reports): a "+
+				"scanned target that no CI holds an identifier of, labelled with its name and identity key",
+				[]string{"created", "updated", "unchanged", "rejected", "unmatched"}),
 			"ci_key":   str("key of the CI the row was applied to, when it was"),
 			"errors":   array("why a rejected row was refused, by field or column", ref("FieldError")),
 			"conflict": array("keys of the CIs the row matched when it matched more than one", str("CI key")),
@@ -248,7 +251,8 @@ func schemas() obj {
 		}),
 		"ImportReport": object("outcome of an import: counts of every outcome, rows only where one needs attention", []string{"key", "format", "status", "applied_through", "created", "updated", "unchanged", "rejected"}, obj{
 			"key":      str("IMP-7; empty when a strict import was refused"),
-			"format":   enum("the file format the import read", cmdb.ImportFormats),
+			"format":   enum("the file format the import read", importFormats()),
+			"detail":   ref("ImportDetail"),
 			"filename": str("file name as uploaded or given with ?filename=; may be empty"),
 			"source":   str("the import source (?source=, default the format) that the fields it set are recorded as set by"),
 			"actor":    str("username of who ran it"),
@@ -267,7 +271,24 @@ func schemas() obj {
 			"rows":            array("one page of the rows kept with the report, in row order: each rejected row with its reasons (a conflict names the CIs matched), and each row that kept a field, with the fields and why; absent in lists of imports", ref("ImportRow")),
 			"next_cursor":     str("pass as ?cursor= to GET /api/v1/imports/{key} for the next page of rows; absent on the last"),
 		}),
-		"ImportPage": pageOf("past imports, newest first, without rows", "ImportReport", false),
+		"ImportDetail": object("what a scanner report or threat feed import counts beyond created, updated and unchanged findings (or feed entries); absent for discovery imports", nil, obj{
+			"sha256":          str("SHA-256 of the report as uploaded, hexadecimal"),
+			"scanner":         str("the scanner the report names (trivy, grype, semgrep, openvas, nessus, nuclei, ...)"),
+			"scanner_version": str("the scanner's version as the report states it"),
+			"format_version":  str("the report format's version (Trivy SchemaVersion, SARIF version)"),
+			"findings":        obj{"type": "integer", "description": "findings (or feed rows) the report holds, repeats included"},
+			"duplicates":      obj{"type": "integer", "description": "findings that repeated an identity already in the report, counted once"},
+			"reopened":        obj{"type": "integer", "description": "fixed findings the report showed again (counted in updated too)"},
+			"fixed":           obj{"type": "integer", "description": "active findings of a scanned target that the same scanner reported before and this report no longer does"},
+			"targets":         obj{"type": "integer", "description": "distinct targets (hosts, images, repositories, ...) the report scanned"},
+			"unmatched":       obj{"type": "integer", "description": "targets no CI holds an identifier of; listed as rows of action unmatched"},
+			"skipped":         freeform("results that are not findings, counted by reason (a SARIF pass, an OpenVAS false positive)"),
+			"notes":           array("remarks about the report as a whole", str("note")),
+			"problems":        array("feed rows skipped, each with its line and why", str("problem")),
+		}),
+		"Finding":     object("a vulnerability finding: one identity (target, identifier, where) with its ranking and state", []string{"key", "target", "identifier", "scanner", "priority", "priority_reasons", "state", "first_seen", "last_seen"}, findingProps()),
+		"FindingPage": pageOf("a page of findings, highest priority first", "Finding", true),
+		"ImportPage":  pageOf("past imports, newest first, without rows", "ImportReport", false),
 		"User": object("a user; never carries password or token hashes", []string{"username", "roles"}, obj{
 			"username":             str("sign-in name: lower-case letters, digits and . _ @ -, at most 64; never changes"),
 			"display_name":         str("name shown to people; may be empty"),
@@ -397,5 +418,58 @@ func tokenProps() obj {
 		"expires_at":   timestamp("when it stops working; absent: never"),
 		"last_used_at": timestamp("last request made with it, recorded at most once a minute; absent: never used"),
 		"revoked_at":   timestamp("when it was revoked; absent while it works"),
+	}
+}
+
+// importFormats lists every format POST /api/v1/imports/{format} takes.
+func importFormats() []string { return append(slices.Clone(cmdb.ImportFormats), vulnFormats...) }
+
+// findingProps documents vuln.Record.
+func findingProps() obj {
+	num := func(desc string) obj { return obj{"type": "number", "description": desc} }
+	return obj{
+		"key":               str("VUL-n, never reused"),
+		"ci":                str("key of the CI the target matched by identifier; absent when it matched none"),
+		"target":            str("the scanned target's identity key: host:10.0.0.5, image:python:3.6, repo:github.com/acme/web, k8s:cluster/ns/Kind/name, url:https://host:443"),
+		"target_name":       str("the target as the report names it"),
+		"kind":              enum("what the finding is about, which decides its identity's where", []string{"dependency", "code", "network"}),
+		"identifier":        str("what was found: the CVE or advisory id of a dependency, the rule, plugin, NVT or template id otherwise"),
+		"cves":              nullable(array("the CVEs the finding is about, sorted", str("CVE id"))),
+		"package":           str("the vulnerable package of a dependency finding"),
+		"installed_version": str("the package version found"),
+		"fixed_version":     str("the version that fixes it, when known"),
+		"path":              str("the lock file or archive of a dependency, the file of a code finding"),
+		"line":              obj{"type": "integer", "description": "line of a code finding, 1-based"},
+		"endpoint":          str("where a network finding was seen: tcp/443, or a URL"),
+		"scanner":           str("the scanner that last reported it"),
+		"severity":          enum("the scanner's severity, normalised", []string{"critical", "high", "medium", "low", "info", "unknown"}),
+		"title":             str("the scanner's title, at most 500 characters"),
+		"cvss": nullable(object("the primary CVSS vector, by which it is ranked: the newest version from NVD, else the newest from any source; null when the report gave none", []string{"version", "vector", "score"}, obj{
+			"version": str("2.0, 3.0, 3.1 or 4.0; empty for a malformed vector"),
+			"vector":  str("the vector, canonical when it parsed"),
+			"score":   nullable(num("its score (0-10) covering every metric group it carries; null for a malformed vector")),
+		})),
+		"epss": nullable(num("highest FIRST EPSS probability (0-1) among its CVEs; null without a score")),
+		"kev": nullable(object("a CVE of the finding is in CISA's Known Exploited Vulnerabilities catalogue; null otherwise", []string{"due_date"}, obj{
+			"due_date": timestamp("CISA's due date of the entry (00:00 UTC); the remediation is due by the end of it when that is earlier than the SLA"),
+		})),
+		"risk_score": num("the risk formula's total, 0-100 (docs/vuln.md)"),
+		"priority":   enum("P1 (act first) to P5, from the risk score", []string{"P1", "P2", "P3", "P4", "P5"}),
+		"priority_reasons": array("why it ranks where it does, one factor a line", object("one factor of the ranking", []string{"factor", "value", "points"}, obj{
+			"factor": str("cvss, severity, kev, ransomware, epss, exploitation, business_criticality, internet_exposure or data_classification"),
+			"value":  str("the factor's value for this finding"),
+			"points": num("what it added to the risk score"),
+			"note":   str("how the value was found or scaled"),
+		})),
+		"state": enum("open, in_remediation, fixed (a rescan no longer reported it), reopened (seen again after it was fixed), risk_accepted or false_positive",
+			[]string{"open", "in_remediation", "fixed", "reopened", "risk_accepted", "false_positive"}),
+		"due_at":     nullable(timestamp("when remediation is due: first seen plus the priority's SLA, or the end of the KEV due date when earlier; null when neither gives one")),
+		"due_source": str("which rule set due_at: sla or kev"),
+		"overdue":    boolean("active and past due_at"),
+		"first_seen": timestamp("when an import first reported it"),
+		"last_seen":  timestamp("when a scan last reported it (for an active finding, the last scan of its target by its scanner)"),
+		"fixed_at":   timestamp("when a rescan no longer reported it"),
+		"updated_at": timestamp("when an import or a person last changed it"),
+		"detail":     freeform("everything the scanner said, normalised: every CVSS vector with its source, texts, references, CWEs, aliases; in one finding's lookup only"),
 	}
 }

@@ -62,12 +62,16 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-const importColumns = `id, key, format, filename, source, actor, status, applied_through, error, created, updated, unchanged, rejected, kept, created_at, updated_at`
+const importColumns = `id, key, format, filename, source, actor, status, applied_through, error, created, updated, unchanged, rejected, kept, created_at, updated_at, detail`
 
 func scanImport(sc store.Scanner) (cmdb.ImportReport, error) {
 	var r cmdb.ImportReport
+	var detail string
 	err := sc.Scan(&r.ID, &r.Key, &r.Format, &r.Filename, &r.Source, &r.Actor, &r.Status, &r.AppliedThrough, &r.Error,
-		&r.Created, &r.Updated, &r.Unchanged, &r.Rejected, &r.Kept, store.ScanTime(&r.CreatedAt), store.ScanTime(&r.UpdatedAt))
+		&r.Created, &r.Updated, &r.Unchanged, &r.Rejected, &r.Kept, store.ScanTime(&r.CreatedAt), store.ScanTime(&r.UpdatedAt), &detail)
+	if detail != "" && detail != "{}" {
+		r.Detail = json.RawMessage(detail)
+	}
 	return r, store.MapError(err)
 }
 

@@ -8,7 +8,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"github.com/rampart-itsm/rampart/internal/store"
 	"github.com/rampart-itsm/rampart/internal/vuln"
@@ -147,11 +146,4 @@ func nullFloat(f *float64) any {
 		return nil
 	}
 	return *f
-}
-
-func timePtr(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	return &t
 }
