@@ -1,5 +1,5 @@
 -- Vulnerability management (docs/vuln.md). Keep in step with the other
--- engine's 0008_findings.sql.
+-- engine's 0012_findings.sql.
 --
 -- A target is what a scanner scanned, by the key of its identity
 -- (vuln.Target.Key: "host:10.0.0.5", "image:python:3.6"), matched to at
