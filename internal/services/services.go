@@ -70,3 +70,18 @@ func (a vulnAssets) Match(ctx context.Context, u uow.Unit, targets []vuln.Target
 	})
 	return out, err
 }
+
+func (a vulnAssets) ByCI(ctx context.Context, u uow.Unit, ids []int64) (map[int64]vuln.Asset, error) {
+	out := make(map[int64]vuln.Asset, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	err := a.cmdb.Join(u, func(tx cmdb.Tx) error {
+		cis, err := tx.CMDB().FindCIsByIDUnscoped(ctx, ids)
+		for id, ci := range cis {
+			out[id] = vuln.Asset{Known: true, Criticality: ci.Criticality, InternetExposed: ci.InternetExposed, DataClassification: ci.DataClassification}
+		}
+		return err
+	})
+	return out, err
+}

@@ -50,20 +50,22 @@ type Record struct {
 	Title            string   `json:"title,omitempty"`
 	// CVSS is the primary vector, by which the finding is ranked; nil when
 	// the report gave none.
-	CVSS            *CVSSRef   `json:"cvss"`
-	EPSS            *float64   `json:"epss"`
-	KEV             *KEVRef    `json:"kev"`
-	RiskScore       float64    `json:"risk_score"`
-	Priority        Priority   `json:"priority"`
-	PriorityReasons []Reason   `json:"priority_reasons"`
-	State           State      `json:"state"`
-	DueAt           *time.Time `json:"due_at"`
-	DueSource       string     `json:"due_source,omitempty"`
-	Overdue         bool       `json:"overdue"`
-	FirstSeen       time.Time  `json:"first_seen"`
-	LastSeen        time.Time  `json:"last_seen"`
-	FixedAt         *time.Time `json:"fixed_at,omitempty"`
-	UpdatedAt       time.Time  `json:"updated_at"`
+	CVSS            *CVSSRef `json:"cvss"`
+	EPSS            *float64 `json:"epss"`
+	KEV             *KEVRef  `json:"kev"`
+	RiskScore       float64  `json:"risk_score"`
+	Priority        Priority `json:"priority"`
+	PriorityReasons []Reason `json:"priority_reasons"`
+	State           State    `json:"state"`
+	// Decision is the human decision behind the state, if any.
+	Decision  *Decision  `json:"decision,omitempty"`
+	DueAt     *time.Time `json:"due_at"`
+	DueSource string     `json:"due_source,omitempty"`
+	Overdue   bool       `json:"overdue"`
+	FirstSeen time.Time  `json:"first_seen"`
+	LastSeen  time.Time  `json:"last_seen"`
+	FixedAt   *time.Time `json:"fixed_at,omitempty"`
+	UpdatedAt time.Time  `json:"updated_at"`
 	// Detail is everything the scanner said, in one finding's lookup
 	// only.
 	Detail *Finding `json:"detail,omitempty"`
@@ -149,6 +151,11 @@ type ImportDetail struct {
 	// Skipped counts results that are not findings, by reason.
 	Skipped map[string]int `json:"skipped,omitempty"`
 	Notes   []string       `json:"notes,omitempty"`
+	// Reranked counts the findings a feed import ranked again (their
+	// ranking or due date changed), Reprioritised those whose priority
+	// changed.
+	Reranked      int `json:"reranked,omitempty"`
+	Reprioritised int `json:"reprioritised,omitempty"`
 	// Problems are feed rows skipped, with their lines.
 	Problems []string `json:"problems,omitempty"`
 }

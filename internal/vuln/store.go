@@ -32,6 +32,8 @@ type Assets interface {
 	// AssetRef when none): the CI holding one of the target's identifiers
 	// (Target.Identifiers), the first in their order when several do.
 	Match(ctx context.Context, u uow.Unit, targets []Target) ([]AssetRef, error)
+	// ByCI returns what the CMDB says of each CI (missing ones left out).
+	ByCI(ctx context.Context, u uow.Unit, ids []int64) (map[int64]Asset, error)
 }
 
 // AssetRef is a CI a target matched, with what ranking needs of it.
@@ -71,16 +73,29 @@ type Store interface {
 	// ActiveFindingsUnscoped lists the active findings (open, in
 	// remediation, reopened) of a target last reported by scanner.
 	ActiveFindingsUnscoped(ctx context.Context, targetID int64, scanner string) ([]ActiveFinding, error)
+	// SetState writes a finding's state and the decision behind it (a
+	// risk acceptance's expiry goes where ExpiredExceptionsUnscoped finds
+	// it).
+	SetState(ctx context.Context, id int64, st State, d Decision, at time.Time) error
+	// ExpiredExceptionsUnscoped lists up to limit risk-accepted findings
+	// whose acceptance ended at or before now.
+	ExpiredExceptionsUnscoped(ctx context.Context, now time.Time, limit int) ([]Stored, error)
 	// MarkFixed sets the findings' state to fixed at the given time.
 	MarkFixed(ctx context.Context, ids []int64, at time.Time) error
 
 	// Threats returns the stored KEV entries and EPSS scores of the CVEs.
 	Threats(ctx context.Context, cves []string) ([]KEV, []EPSS, error)
 	// UpsertKEV stores catalogue entries whose stored form differs, and
-	// says how many were new and how many changed.
-	UpsertKEV(ctx context.Context, entries []KEV) (created, updated int, err error)
+	// says how many were new and which CVEs were new or changed.
+	UpsertKEV(ctx context.Context, entries []KEV) (created int, changed []string, err error)
 	// UpsertEPSS is UpsertKEV for EPSS scores.
-	UpsertEPSS(ctx context.Context, scores []EPSS) (created, updated int, err error)
+	UpsertEPSS(ctx context.Context, scores []EPSS) (created int, changed []string, err error)
+	// FindByCVEsUnscoped returns the findings, other than fixed ones,
+	// about any of the CVEs, as imports wrote them.
+	FindByCVEsUnscoped(ctx context.Context, cves []string) ([]Ranked, error)
+	// UpdateRankings writes each finding's ranking, threat, due date and
+	// content digest.
+	UpdateRankings(ctx context.Context, ws []*Write) error
 
 	// InsertImport stores a new import report (Key set) and sets its ID;
 	// UpdateImport writes its status, counts and detail, and keeps the
@@ -144,6 +159,16 @@ type Write struct {
 	Content   string
 	// Data is the finding as JSON, RankingJSON its ranking.
 	Data, RankingJSON []byte
+}
+
+// Ranked is a stored finding with what ranking it again needs.
+type Ranked struct {
+	Stored
+	Identity string
+	TargetID int64
+	CIID     int64
+	Priority Priority
+	Finding  Finding
 }
 
 // ActiveFinding is a stored active finding's id and identity key.

@@ -47,13 +47,13 @@ func (s *vulnStore) Threats(ctx context.Context, cves []string) ([]vuln.KEV, []v
 }
 
 // UpsertKEV stores catalogue entries whose stored form differs.
-func (s *vulnStore) UpsertKEV(ctx context.Context, entries []vuln.KEV) (int, int, error) {
+func (s *vulnStore) UpsertKEV(ctx context.Context, entries []vuln.KEV) (int, []string, error) {
 	encoded := make([]string, len(entries))
 	cves := make([]string, len(entries))
 	for i, e := range entries {
 		b, err := json.Marshal(e)
 		if err != nil {
-			return 0, 0, fmt.Errorf("KEV entry %s: %w", e.CVE, err)
+			return 0, nil, fmt.Errorf("KEV entry %s: %w", e.CVE, err)
 		}
 		encoded[i], cves[i] = string(b), e.CVE
 	}
@@ -65,7 +65,7 @@ func (s *vulnStore) UpsertKEV(ctx context.Context, entries []vuln.KEV) (int, int
 		return err
 	})
 	if err != nil {
-		return 0, 0, err
+		return 0, nil, err
 	}
 	return s.upsert(ctx, len(entries), func(i int) (string, bool, bool) {
 		old, ok := stored[cves[i]]
@@ -76,7 +76,7 @@ func (s *vulnStore) UpsertKEV(ctx context.Context, entries []vuln.KEV) (int, int
 }
 
 // UpsertEPSS stores scores that differ from the stored ones.
-func (s *vulnStore) UpsertEPSS(ctx context.Context, scores []vuln.EPSS) (int, int, error) {
+func (s *vulnStore) UpsertEPSS(ctx context.Context, scores []vuln.EPSS) (int, []string, error) {
 	type row struct {
 		p, pct float64
 		model  string
@@ -101,7 +101,7 @@ func (s *vulnStore) UpsertEPSS(ctx context.Context, scores []vuln.EPSS) (int, in
 			return err
 		})
 	if err != nil {
-		return 0, 0, err
+		return 0, nil, err
 	}
 	return s.upsert(ctx, len(scores), func(i int) (string, bool, bool) {
 		old, ok := stored[cves[i]]
@@ -115,9 +115,9 @@ func (s *vulnStore) UpsertEPSS(ctx context.Context, scores []vuln.EPSS) (int, in
 // upsert inserts the rows decide calls new and replaces those it calls
 // changed (by deleting and inserting them), leaving the rest alone.
 func (s *vulnStore) upsert(ctx context.Context, n int, decide func(i int) (cve string, isNew, changed bool),
-	table string, cols []string, values func(i int, dst []any) []any) (int, int, error) {
+	table string, cols []string, values func(i int, dst []any) []any) (int, []string, error) {
 	var write []int
-	var changed []string
+	var changed, all []string
 	created := 0
 	for i := 0; i < n; i++ {
 		cve, isNew, ch := decide(i)
@@ -125,9 +125,11 @@ func (s *vulnStore) upsert(ctx context.Context, n int, decide func(i int) (cve s
 		case isNew:
 			created++
 			write = append(write, i)
+			all = append(all, cve)
 		case ch:
 			changed = append(changed, cve)
 			write = append(write, i)
+			all = append(all, cve)
 		}
 	}
 	err := store.Batches(changed, s.tx.InBatch(), func(part []string) error {
@@ -136,10 +138,10 @@ func (s *vulnStore) upsert(ctx context.Context, n int, decide func(i int) (cve s
 		return err
 	})
 	if err != nil || len(write) == 0 {
-		return created, len(changed), err
+		return created, all, err
 	}
 	in := s.tx.NewInserter(table, cols, nil)
 	defer in.Close()
 	err = in.Run(ctx, len(write), func(i int, dst []any) []any { return values(write[i], dst) })
-	return created, len(changed), err
+	return created, all, err
 }

@@ -2,6 +2,9 @@ package vulnstore
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -169,4 +172,81 @@ func clip(s string, n int) string {
 		return s
 	}
 	return string(r[:n])
+}
+
+// SetState writes a finding's state and decision.
+func (s *vulnStore) SetState(ctx context.Context, id int64, st vuln.State, d vuln.Decision, at time.Time) error {
+	b, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("decision: %w", err)
+	}
+	_, err = s.tx.Exec(ctx, `UPDATE findings SET state = $1, decision = $2, exception_expires_at = $3, updated_at = $4 WHERE id = $5`,
+		string(st), string(b), store.AtPtr(d.ExpiresAt), store.At(at), id)
+	return err
+}
+
+// ExpiredExceptionsUnscoped lists risk-accepted findings whose acceptance
+// has ended.
+func (s *vulnStore) ExpiredExceptionsUnscoped(ctx context.Context, now time.Time, limit int) ([]vuln.Stored, error) {
+	rows, err := s.tx.Query(ctx, `SELECT id, key FROM findings WHERE exception_expires_at <= $1 AND state = 'risk_accepted'
+		ORDER BY exception_expires_at, id LIMIT `+strconv.Itoa(limit), store.At(now))
+	if err != nil {
+		return nil, err
+	}
+	return store.Collect(rows, func(sc store.Scanner) (vuln.Stored, error) {
+		var f vuln.Stored
+		err := sc.Scan(&f.ID, &f.Key)
+		return f, err
+	})
+}
+
+// FindByCVEsUnscoped returns the findings, fixed ones aside, about the
+// CVEs: by identifier, or by the CVEs kept beside it.
+func (s *vulnStore) FindByCVEsUnscoped(ctx context.Context, cves []string) ([]vuln.Ranked, error) {
+	var out []vuln.Ranked
+	seen := map[int64]bool{}
+	scan := func(sc store.Scanner) error {
+		var r vuln.Ranked
+		var state, priority, data string
+		if err := sc.Scan(&r.ID, &r.Key, &r.Identity, &r.TargetID, &r.CIID, &state, &priority, &r.Content,
+			store.ScanTime(&r.FirstSeen), &data); err != nil {
+			return err
+		}
+		if seen[r.ID] {
+			return nil
+		}
+		seen[r.ID] = true
+		r.State, r.Priority = vuln.State(state), vuln.Priority(priority)
+		if err := json.Unmarshal([]byte(data), &r.Finding); err != nil {
+			return fmt.Errorf("finding %s data: %w", r.Key, err)
+		}
+		out = append(out, r)
+		return nil
+	}
+	const cols = `SELECT f.id, f.key, f.identity, f.target_id, COALESCE(t.ci_id, 0), f.state, f.priority, f.content, f.first_seen_at, f.data
+		FROM findings f JOIN finding_targets t ON t.id = f.target_id`
+	if err := eachIn(ctx, s.tx, cols+` WHERE f.state <> 'fixed' AND f.identifier IN %s`, nil, cves, scan); err != nil {
+		return nil, err
+	}
+	err := eachIn(ctx, s.tx, cols+` WHERE f.state <> 'fixed' AND f.id IN (SELECT finding_id FROM finding_cves WHERE cve IN %s)`, nil, cves, scan)
+	return out, err
+}
+
+// UpdateRankings writes each finding's ranking, threat and due date.
+func (s *vulnStore) UpdateRankings(ctx context.Context, ws []*vuln.Write) error {
+	st, err := s.tx.Prepare(ctx, `UPDATE findings SET epss = $1, kev = $2, kev_due_at = $3, risk_score = $4, priority = $5,
+		priority_rank = $6, priority_reasons = $7, due_at = $8, due_source = $9, content = $10, updated_at = $11 WHERE id = $12`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, w := range ws {
+		v := findingValues(make([]any, 0, len(findingColumns)), w)
+		col := func(name string) any { return v[slices.Index(findingColumns, name)] }
+		if _, err := st.ExecContext(ctx, col("epss"), col("kev"), col("kev_due_at"), col("risk_score"), col("priority"),
+			col("priority_rank"), col("priority_reasons"), col("due_at"), col("due_source"), col("content"), col("updated_at"), w.ID); err != nil {
+			return store.MapError(err)
+		}
+	}
+	return nil
 }

@@ -25,7 +25,7 @@ const findingFrom = `findings f JOIN finding_targets t ON t.id = f.target_id LEF
 const findingSelect = `SELECT f.id, f.key, COALESCE(c.key, ''), t.key, t.name, f.kind, f.identifier, f.package,
 	f.installed_version, f.fixed_version, f.path, f.line, f.endpoint, f.scanner, f.severity, f.title, f.cvss_version,
 	f.cvss_vector, f.cvss_score, f.epss, f.kev, f.kev_due_at, f.risk_score, f.priority, f.priority_reasons, f.state,
-	f.due_at, f.due_source, f.first_seen_at, f.last_seen_at, s.scanned_at, f.fixed_at, f.updated_at, f.priority_rank`
+	f.due_at, f.due_source, f.first_seen_at, f.last_seen_at, s.scanned_at, f.fixed_at, f.updated_at, f.priority_rank, f.decision`
 
 func scanFinding(sc store.Scanner, extra ...any) (vuln.Record, int, error) {
 	var r vuln.Record
@@ -34,11 +34,12 @@ func scanFinding(sc store.Scanner, extra ...any) (vuln.Record, int, error) {
 	var kevDue, scanned *time.Time
 	var kev bool
 	var rank int
+	var decision string
 	dst := []any{&r.ID, &r.Key, &r.CI, &r.Target, &r.TargetName, &kind, &r.Identifier, &r.Package,
 		&r.InstalledVersion, &r.FixedVersion, &r.Path, &r.Line, &r.Endpoint, &r.Scanner, &severity, &r.Title, new(string),
 		new(string), &score, &epss, &kev, store.ScanTimePtr(&kevDue), &r.RiskScore, &priority, &ranking, &state,
 		store.ScanTimePtr(&r.DueAt), &r.DueSource, store.ScanTime(&r.FirstSeen), store.ScanTime(&r.LastSeen),
-		store.ScanTimePtr(&scanned), store.ScanTimePtr(&r.FixedAt), store.ScanTime(&r.UpdatedAt), &rank}
+		store.ScanTimePtr(&scanned), store.ScanTimePtr(&r.FixedAt), store.ScanTime(&r.UpdatedAt), &rank, &decision}
 	// cvss version and vector go to their own strings, read back below.
 	version, vector := dst[16].(*string), dst[17].(*string)
 	if err := sc.Scan(append(dst, extra...)...); err != nil {
@@ -67,6 +68,12 @@ func scanFinding(sc store.Scanner, extra ...any) (vuln.Record, int, error) {
 		return r, 0, fmt.Errorf("finding %s ranking: %w", r.Key, err)
 	}
 	r.PriorityReasons = rk.Reasons
+	if decision != "" && decision != "{}" {
+		r.Decision = &vuln.Decision{}
+		if err := json.Unmarshal([]byte(decision), r.Decision); err != nil {
+			return r, 0, fmt.Errorf("finding %s decision: %w", r.Key, err)
+		}
+	}
 	if r.State.Active() && scanned != nil && scanned.After(r.LastSeen) {
 		r.LastSeen = *scanned
 	}
