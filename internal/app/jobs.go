@@ -16,6 +16,7 @@ const (
 	jobPurgeSessions = "auth.purge_sessions"
 	jobVerifyAudit   = "audit.verify_chain"
 	jobPurgeDeleted  = "cmdb.purge_tombstones"
+	jobReopenExpired = "vuln.reopen_expired_exceptions"
 )
 
 // registerJobs wires housekeeping jobs and the metrics they feed.
@@ -60,6 +61,14 @@ func (a *App) registerJobs() {
 		}
 		return err
 	})
+	a.Runner.Handle(jobReopenExpired, func(ctx context.Context, _ jobs.Job) error {
+		n, err := a.Vuln.ReopenExpired(ctx)
+		if err == nil && n > 0 {
+			a.Logger.Info("reopened findings whose risk acceptance expired", "count", n)
+		}
+		return err
+	})
+	a.Runner.Every(jobReopenExpired, 5*time.Minute)
 	a.Runner.Every(jobPurgeSessions, time.Hour)
 	a.Runner.Every(jobPurgeDeleted, 24*time.Hour)
 	a.Runner.Every(jobVerifyAudit, 24*time.Hour)

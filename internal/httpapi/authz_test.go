@@ -121,6 +121,10 @@ func accessTable() []access {
 		{"GET /api/v1/findings/{key}", func(e *env, f fixture, role string) req {
 			return req{method: "GET", path: "/api/v1/findings/" + e.aFinding()}
 		}, staffRead(200)},
+		{"PATCH /api/v1/findings/{key}", func(e *env, f fixture, role string) req {
+			return req{method: "PATCH", path: "/api/v1/findings/" + e.aFindingOf("TEST-"+role), body: map[string]any{"state": "in_remediation"}}
+		}, writers(200)},
+		{"GET /api/v1/remediations", fixed("GET", "/api/v1/remediations", nil), staffRead(200)},
 		{"GET /api/v1/users", fixed("GET", "/api/v1/users", nil), everyone(200)},
 		{"POST /api/v1/users", func(e *env, f fixture, role string) req {
 			return req{method: "POST", path: "/api/v1/users", body: map[string]any{"username": "new-" + role, "password": testPassword, "roles": []string{"agent"}}}
@@ -224,20 +228,30 @@ func (e *env) anImport() string {
 	return rep.Key
 }
 
-// aFinding imports a one-finding scanner report (once) and returns the
+// aFinding imports a one-finding scanner report and returns the
 // finding's key.
-func (e *env) aFinding() string {
+func (e *env) aFinding() string { return e.aFindingOf("CVE-2024-1234") }
+
+// aFindingOf returns the key of the finding with this identifier on one
+// image, importing it first (the same identifier gives the same finding).
+func (e *env) aFindingOf(id string) string {
 	report := `{"SchemaVersion":2,"ArtifactName":"app:1","ArtifactType":"container_image","Results":[{"Target":"app:1","Class":"os-pkgs","Type":"debian",
-		"Vulnerabilities":[{"VulnerabilityID":"CVE-2024-1234","PkgName":"lib","InstalledVersion":"1.0","Severity":"HIGH"}]}]}`
+		"Vulnerabilities":[{"VulnerabilityID":"` + id + `","PkgName":"lib","InstalledVersion":"1.0","Severity":"HIGH"}]}]}`
 	if _, err := e.vuln.Import(e.ctx, auth.System, vuln.ImportRequest{Format: "trivy",
 		Read: scanner.Source("trivy", strings.NewReader(report), scanner.Options{})}); err != nil {
 		e.t.Fatalf("import: %v", err)
 	}
-	page, err := e.vuln.FindFindings(e.ctx, auth.System, vuln.Filter{CVE: "CVE-2024-1234"})
-	if err != nil || len(page.Items) != 1 {
-		e.t.Fatalf("finding: %v %+v", err, page)
+	page, err := e.vuln.FindFindings(e.ctx, auth.System, vuln.Filter{Limit: 500})
+	if err != nil {
+		e.t.Fatalf("findings: %v", err)
 	}
-	return page.Items[0].Key
+	for _, f := range page.Items {
+		if f.Identifier == id {
+			return f.Key
+		}
+	}
+	e.t.Fatalf("no finding %s", id)
+	return ""
 }
 
 func (e *env) aTeam(name string) string {

@@ -88,3 +88,38 @@ func (a *api) getFinding(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, rec)
 	return nil
 }
+
+// patchFinding: PATCH /api/v1/findings/{key}, a state change.
+func (a *api) patchFinding(w http.ResponseWriter, r *http.Request) error {
+	var in vuln.StateChange
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	rec, err := a.d.Vuln.ChangeState(r.Context(), principal(r), r.PathValue("key"), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, rec)
+	return nil
+}
+
+// listRemediations: GET /api/v1/remediations.
+func (a *api) listRemediations(w http.ResponseWriter, r *http.Request) error {
+	q := params(r)
+	ci := q.str("ci")
+	limit := q.integer("limit", 0, 1, 500)
+	if err := q.err(); err != nil {
+		return err
+	}
+	items, err := a.d.Vuln.FindRemediations(r.Context(), principal(r), ci, limit)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, remediationList{Items: items, Total: len(items)})
+	return nil
+}
+
+type remediationList struct {
+	Items []vuln.Remediation `json:"items"`
+	Total int                `json:"total"`
+}

@@ -239,6 +239,21 @@ func (a *api) table() []route {
 				desc: "The finding with this key (VUL-n, any case), with detail: every CVSS vector, texts, references " +
 					"and the scanner's own severity. A finding the caller may not see answers 404."}},
 
+		{method: patch, path: "/api/v1/findings/{key}", h: a.patchFinding, write: true,
+			doc: op{id: "updateFinding", tag: "vulnerabilities", summary: "Move a finding through its life cycle", body: "FindingStateChange", resp: "Finding", perm: auth.FindingWrite,
+				desc: "state in_remediation (from open or reopened) or open (back from in_remediation) needs finding:write. " +
+					"risk_accepted (with approver, reason and expires_at, in the future and at most a year ahead) and " +
+					"false_positive (with reviewer and reason), from an active state, and open again from either, need " +
+					"finding:decide (admin, security_analyst). fixed and reopened are set by scanner imports only; an " +
+					"expired risk acceptance reopens the finding by itself. A move the current state does not allow is 409. " +
+					"The change and the decision are written to the audit log."}},
+		{method: get, path: "/api/v1/remediations", h: a.listRemediations,
+			doc: op{id: "listRemediations", tag: "vulnerabilities", summary: "Remediation tasks: active findings grouped per CI and per fix", query: remediationParams, resp: "RemediationList", perm: auth.FindingRead,
+				desc: "Active findings (open, in remediation, reopened) grouped into one task per CI (or per target that " +
+					"matched no CI) and per fix: the same package upgraded to the same fixed version, or the same rule or " +
+					"plugin. Each task names the CI's support group, who it is assigned to, and carries the highest priority " +
+					"and earliest due date of its findings; most urgent first, at most limit tasks (not paged)."}},
+
 		{method: get, path: "/api/v1/users", h: a.listUsers,
 			doc: op{id: "listUsers", tag: "users", summary: "List users (requesters see only themselves)", query: userFilterParams, resp: "UserPage", perm: auth.UserRead,
 				desc: "Users matching every filter given, ordered by username, paged by cursor with a total. " +
@@ -373,6 +388,10 @@ var (
 		{name: "cve", typ: "string", desc: "only findings about this CVE (its identifier or one of its CVEs)"},
 		{name: "updated_since", typ: "string", format: "date-time", desc: "only findings changed at or after this time (RFC 3339)"},
 	}, pageParams...)
+	remediationParams = []param{
+		{name: "ci", typ: "string", desc: "only the tasks of the CI with this key (CI-n)"},
+		{name: "limit", typ: "integer", desc: fmt.Sprintf("at most this many tasks, 1 to %d (default %d)", paging.MaxLimit, paging.DefaultLimit)},
+	}
 	jobParams = []param{
 		{name: "status", typ: "string", enum: []string{"queued", "running", "done", "dead"}, desc: "only jobs in this status (default dead: failed every attempt)"},
 		{name: "limit", typ: "integer", desc: fmt.Sprintf("at most this many jobs, 1 to %d (default %d)", paging.MaxLimit, paging.DefaultLimit)},

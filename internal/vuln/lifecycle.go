@@ -28,7 +28,7 @@ type Decision struct {
 // ahead); false positive needs Reviewer and Reason.
 type StateChange struct {
 	State     State      `json:"state"`
-	Reason    string     `json:"reason"`
+	Reason    string     `json:"reason" text:"long"`
 	Approver  string     `json:"approver"`
 	Reviewer  string     `json:"reviewer"`
 	ExpiresAt *time.Time `json:"expires_at"`

@@ -106,6 +106,11 @@ type Store interface {
 	// FindFindings returns one page of the findings v covers matching f,
 	// highest priority first (then oldest key first), and how many match.
 	FindFindings(ctx context.Context, f Filter, v auth.Visibility) (Page, error)
+	// FindRemediations groups the active findings v covers into
+	// remediation tasks (see Remediation), most urgent first, at most
+	// limit; only those of the CI with key ci when given. Action and
+	// Overdue are left to the caller.
+	FindRemediations(ctx context.Context, ci string, limit int, v auth.Visibility) ([]Remediation, error)
 	// FindFindingByKey returns one finding v covers, with its detail;
 	// NotFound when absent or hidden.
 	FindFindingByKey(ctx context.Context, key string, v auth.Visibility) (Record, error)

@@ -199,3 +199,32 @@ func strs[T ~string](vs []T) []string {
 	}
 	return out
 }
+
+// FindRemediations groups active findings per CI (or target) and fix.
+func (s *vulnStore) FindRemediations(ctx context.Context, ci string, limit int, v auth.Visibility) ([]vuln.Remediation, error) {
+	var q store.Query
+	q.And(store.Visible(&q, v, findingVisibility))
+	q.And("f.state IN ('open', 'in_remediation', 'reopened')")
+	if ci != "" {
+		q.And("t.ci_id = (SELECT id FROM cis WHERE key = " + q.Arg(ci) + ")")
+	}
+	const ident = "CASE WHEN f.package = '' THEN f.identifier ELSE '' END"
+	const asset = "COALESCE(c.key, '')"
+	const target = "CASE WHEN c.key IS NULL THEN t.key ELSE '' END"
+	rows, err := s.tx.Query(ctx, `SELECT `+asset+`, `+target+`, COALESCE(g.name, ''), f.package, f.fixed_version, `+ident+`,
+			COUNT(*), MIN(f.priority_rank), MIN(f.due_at)
+		FROM findings f JOIN finding_targets t ON t.id = f.target_id LEFT JOIN cis c ON c.id = t.ci_id
+			LEFT JOIN teams g ON g.id = c.support_group_id`+q.Where()+`
+		GROUP BY `+asset+`, `+target+`, COALESCE(g.name, ''), f.package, f.fixed_version, `+ident+`
+		ORDER BY MIN(f.priority_rank), MIN(f.due_at), 1, 2, 4, 6 LIMIT `+strconv.Itoa(limit), q.Args()...)
+	if err != nil {
+		return nil, err
+	}
+	return store.Collect(rows, func(sc store.Scanner) (vuln.Remediation, error) {
+		var r vuln.Remediation
+		var rank int
+		err := sc.Scan(&r.CI, &r.Target, &r.SupportGroup, &r.Package, &r.FixedVersion, &r.Identifier, &r.Findings, &rank, store.ScanTimePtr(&r.DueAt))
+		r.Priority = vuln.Priorities[min(max(rank, 1), 5)-1]
+		return r, err
+	})
+}
