@@ -147,6 +147,9 @@ func (s *Service) Import(ctx context.Context, p auth.Principal, req ImportReques
 }
 
 func (s *Service) chunkRows(ctx context.Context) (int, error) {
+	if s.chunk > 0 {
+		return s.chunk, nil
+	}
 	var size int
 	err := s.t.View(ctx, func(tx Tx) error { size = tx.Vuln().ChunkRows(); return nil })
 	return size, err

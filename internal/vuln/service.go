@@ -25,6 +25,7 @@ type Service struct {
 	assets Assets
 	risk   RiskConfig
 	sla    SLAConfig
+	chunk  int // findings per import transaction; 0: the store's
 }
 
 // NewService returns the service on t (store.Bind(db, vulnstore.Bind)),
@@ -37,6 +38,13 @@ func NewService(t Transactor, assets Assets) *Service {
 // WithConfig sets the risk formula and the remediation SLAs.
 func (s *Service) WithConfig(risk RiskConfig, sla SLAConfig) *Service {
 	s.risk, s.sla = risk, sla
+	return s
+}
+
+// WithChunk sets how many findings one import transaction takes (0: the
+// engine's ChunkRows), for measurements.
+func (s *Service) WithChunk(n int) *Service {
+	s.chunk = n
 	return s
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/rampart-itsm/rampart/internal/audit/auditlog"
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/cmdb"
+	"github.com/rampart-itsm/rampart/internal/vuln"
 )
 
 // ciShowView is a CI's page: every field, its relationships both ways and
@@ -28,7 +29,13 @@ type ciShowView struct {
 	// History is the CI's audit entries, newest first, one page of them,
 	// for viewers who may read the audit log (nil otherwise).
 	History *ciHistory
+	// Findings are the CI's active vulnerability findings, most urgent
+	// first, for viewers who may read findings (nil otherwise).
+	Findings *vuln.Page
 }
+
+// ciFindingsShown is how many findings a CI's page lists.
+const ciFindingsShown = 20
 
 // ciHistory is one page of a CI's audit entries.
 type ciHistory struct {
@@ -73,6 +80,14 @@ func (s *server) ciShowView(r *http.Request, rq *request, key string) (ciShowVie
 	}
 	if v.History, err = s.ciHistory(r, rq, ci.Key); err != nil {
 		return ciShowView{}, err
+	}
+	if s.Vuln != nil && rq.P.Can(auth.FindingRead) {
+		page, err := s.Vuln.FindFindings(r.Context(), rq.P, vuln.Filter{CI: ci.Key, Limit: ciFindingsShown,
+			State: []vuln.State{vuln.StateOpen, vuln.StateInRemediation, vuln.StateReopened}})
+		if err != nil {
+			return ciShowView{}, err
+		}
+		v.Findings = &page
 	}
 	return v, nil
 }

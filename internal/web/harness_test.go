@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"github.com/rampart-itsm/rampart/internal/vuln"
 	"bytes"
 	"context"
 	"mime/multipart"
@@ -35,6 +36,7 @@ type env struct {
 	auth  *auth.Service
 	audit *auditlog.Service
 	jobs  *jobs.Service
+	vuln  *vuln.Service
 }
 
 // eachEnv runs fn on every backend with a fresh database and UI. Tests
@@ -46,7 +48,7 @@ func eachEnv(t *testing.T, fn func(t *testing.T, e *env)) {
 
 func newEnv(t testing.TB, db *store.DB) *env {
 	svc := services.New(db, db.Clock())
-	e := &env{t: t, db: db, cmdb: svc.CMDB, auth: svc.Auth, audit: svc.Audit, jobs: svc.Jobs}
+	e := &env{t: t, db: db, cmdb: svc.CMDB, auth: svc.Auth, audit: svc.Audit, jobs: svc.Jobs, vuln: svc.Vuln}
 	e.h = web.New(web.Deps{Services: svc, Clock: db.Clock()})
 	return e
 }

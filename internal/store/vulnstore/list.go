@@ -91,7 +91,11 @@ func filter(q *store.Query, f vuln.Filter, v auth.Visibility) {
 		q.And("t.ci_id = (SELECT id FROM cis WHERE key = " + q.Arg(f.CI) + ")")
 	}
 	if len(f.Priority) > 0 {
-		q.And("f.priority IN " + store.InList(q, strs(f.Priority)))
+		ranks := make([]int, len(f.Priority))
+		for i, p := range f.Priority {
+			ranks[i] = vuln.PriorityRank(p)
+		}
+		q.And("f.priority_rank IN " + store.InList(q, ranks))
 	}
 	if len(f.State) > 0 {
 		q.And("f.state IN " + store.InList(q, strs(f.State)))
@@ -146,7 +150,11 @@ func (s *vulnStore) FindFindings(ctx context.Context, f vuln.Filter, v auth.Visi
 	}
 	var cq store.Query
 	filter(&cq, f, v)
-	page.Total, page.TotalCapped, err = s.tx.CountCapped(ctx, findingFrom, &cq)
+	from := "findings f"
+	if f.CI != "" {
+		from = "findings f JOIN finding_targets t ON t.id = f.target_id"
+	}
+	page.Total, page.TotalCapped, err = s.tx.CountCapped(ctx, from, &cq)
 	return page, err
 }
 
