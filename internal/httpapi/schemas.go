@@ -288,7 +288,7 @@ func schemas() obj {
 			"reranked":        obj{"type": "integer", "description": "findings a feed import ranked again because an entry of one of their CVEs is new or changed"},
 			"reprioritised":   obj{"type": "integer", "description": "of those, the findings whose priority changed"},
 		}),
-		"Finding":     object("a vulnerability finding: one identity (target, identifier, where) with its ranking and state", []string{"key", "target", "identifier", "scanner", "priority", "priority_reasons", "state", "first_seen", "last_seen"}, findingProps()),
+		"Finding": object("a vulnerability finding: one identity (target, identifier, where) with its ranking and state", []string{"key", "target", "identifier", "scanner", "priority", "priority_reasons", "state", "first_seen", "last_seen"}, findingProps()),
 		"FindingStateChange": object("a move of a finding to another state, with what that state requires", []string{"state"}, obj{
 			"state":      enum("the state to move to", []string{"open", "in_remediation", "risk_accepted", "false_positive"}),
 			"reason":     str("why; required for risk_accepted and false_positive"),
@@ -310,8 +310,8 @@ func schemas() obj {
 			"overdue":       boolean("the earliest due date has passed"),
 		}),
 		"RemediationList": listOfSchema("remediation tasks, most urgent first", "Remediation"),
-		"FindingPage": pageOf("a page of findings, highest priority first", "Finding", true),
-		"ImportPage":  pageOf("past imports, newest first, without rows", "ImportReport", false),
+		"FindingPage":     pageOf("a page of findings, highest priority first", "Finding", true),
+		"ImportPage":      pageOf("past imports, newest first, without rows", "ImportReport", false),
 		"User": object("a user; never carries password or token hashes", []string{"username", "roles"}, obj{
 			"username":             str("sign-in name: lower-case letters, digits and . _ @ -, at most 64; never changes"),
 			"display_name":         str("name shown to people; may be empty"),

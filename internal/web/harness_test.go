@@ -1,9 +1,9 @@
 package web_test
 
 import (
-	"github.com/rampart-itsm/rampart/internal/vuln"
 	"bytes"
 	"context"
+	"github.com/rampart-itsm/rampart/internal/vuln"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
