@@ -111,6 +111,12 @@ type Store interface {
 	// limit; only those of the CI with key ci when given. Action and
 	// Overdue are left to the caller.
 	FindRemediations(ctx context.Context, ci string, limit int, v auth.Visibility) ([]Remediation, error)
+	// CountActive counts the active findings v covers per priority, with
+	// how many are due at or before now and how many are in KEV.
+	CountActive(ctx context.Context, now time.Time, v auth.Visibility) (map[Priority]PriorityCount, error)
+	// EachSince calls fn with the first-seen and fixed times of every
+	// finding v covers first seen or fixed at or after since.
+	EachSince(ctx context.Context, since time.Time, v auth.Visibility, fn func(first time.Time, fixed *time.Time)) error
 	// FindFindingByKey returns one finding v covers, with its detail;
 	// NotFound when absent or hidden.
 	FindFindingByKey(ctx context.Context, key string, v auth.Visibility) (Record, error)

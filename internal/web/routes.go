@@ -29,6 +29,7 @@ func (s *server) routes() http.Handler {
 	mux.Handle("POST /cis/{key}/relations/{id}/delete", s.page(s.relationDelete))
 	mux.Handle("GET /cis/{key}/impact", s.page(s.impact))
 
+	mux.Handle("GET /vulnerabilities", s.page(s.vulnDashboard))
 	mux.Handle("GET /imports", s.page(s.importList))
 	mux.Handle("POST /imports", s.page(s.importRun))
 	mux.Handle("GET /imports/{key}", s.page(s.importShow))

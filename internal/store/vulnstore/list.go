@@ -236,3 +236,50 @@ func (s *vulnStore) FindRemediations(ctx context.Context, ci string, limit int, 
 		return r, err
 	})
 }
+
+// CountActive counts active findings per priority.
+func (s *vulnStore) CountActive(ctx context.Context, now time.Time, v auth.Visibility) (map[vuln.Priority]vuln.PriorityCount, error) {
+	var q store.Query
+	due := q.Arg(store.At(now))
+	q.And(store.Visible(&q, v, findingVisibility))
+	q.And("f.state IN ('open', 'in_remediation', 'reopened')")
+	rows, err := s.tx.Query(ctx, `SELECT f.priority_rank, COUNT(*),
+			SUM(CASE WHEN f.due_at <= `+due+` THEN 1 ELSE 0 END), SUM(CASE WHEN f.kev THEN 1 ELSE 0 END)
+		FROM findings f`+q.Where()+` GROUP BY f.priority_rank`, q.Args()...)
+	if err != nil {
+		return nil, err
+	}
+	out := map[vuln.Priority]vuln.PriorityCount{}
+	err = store.EachRow(rows, func(sc store.Scanner) error {
+		var rank int
+		var c vuln.PriorityCount
+		if err := sc.Scan(&rank, &c.Active, &c.Overdue, &c.KEV); err != nil {
+			return err
+		}
+		c.Priority = vuln.Priorities[min(max(rank, 1), 5)-1]
+		out[c.Priority] = c
+		return nil
+	})
+	return out, err
+}
+
+// EachSince streams first-seen and fixed times of recent findings.
+func (s *vulnStore) EachSince(ctx context.Context, since time.Time, v auth.Visibility, fn func(first time.Time, fixed *time.Time)) error {
+	var q store.Query
+	at := q.Arg(store.At(since))
+	q.And(store.Visible(&q, v, findingVisibility))
+	q.And("(f.first_seen_at >= " + at + " OR f.fixed_at >= " + at + ")")
+	rows, err := s.tx.Query(ctx, `SELECT f.first_seen_at, f.fixed_at FROM findings f`+q.Where(), q.Args()...)
+	if err != nil {
+		return err
+	}
+	return store.EachRow(rows, func(sc store.Scanner) error {
+		var first time.Time
+		var fixed *time.Time
+		if err := sc.Scan(store.ScanTime(&first), store.ScanTimePtr(&fixed)); err != nil {
+			return err
+		}
+		fn(first, fixed)
+		return nil
+	})
+}

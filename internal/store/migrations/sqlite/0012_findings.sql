@@ -61,6 +61,7 @@ CREATE TABLE findings (
     priority_reasons  TEXT NOT NULL DEFAULT '[]',
     state             TEXT NOT NULL CHECK (state IN ('open', 'in_remediation', 'fixed', 'reopened', 'risk_accepted', 'false_positive')),
     decision          TEXT NOT NULL DEFAULT '{}',
+    exception_expires_at TEXT,
     due_at            TEXT,
     due_source        TEXT NOT NULL DEFAULT '',
     first_seen_at     TEXT NOT NULL,
@@ -72,10 +73,17 @@ CREATE TABLE findings (
 );
 CREATE UNIQUE INDEX findings_key ON findings (key);
 CREATE UNIQUE INDEX findings_identity ON findings (identity);
+-- Indexes measured on 100,000 findings: the list walks the priority
+-- index in its order; the filters that select few rows (a priority, KEV)
+-- walk their own; closing what a rescan no longer reports reads each
+-- scanned target's active identities from findings_target alone; the
+-- poller finds expired risk acceptances by theirs. updated_since walks
+-- the priority index (one index less to keep per insert).
 CREATE INDEX findings_priority ON findings (priority_rank, id);
-CREATE INDEX findings_target ON findings (target_id, scanner);
+CREATE INDEX findings_kev ON findings (kev, priority_rank, id);
+CREATE INDEX findings_target ON findings (target_id, scanner, state, identity);
 CREATE INDEX findings_identifier ON findings (identifier);
-CREATE INDEX findings_updated ON findings (updated_at, id);
+CREATE INDEX findings_exception_expiry ON findings (exception_expires_at);
 
 -- CVEs of a finding other than its identifier (a GHSA finding's CVE, the
 -- CVEs an OpenVAS NVT names), so ?cve= and the feeds find it; a Trivy
