@@ -14,6 +14,8 @@ import (
 
 	"github.com/rampart-itsm/rampart/internal/app"
 	"github.com/rampart-itsm/rampart/internal/auth"
+	"github.com/rampart-itsm/rampart/internal/vuln"
+	"github.com/rampart-itsm/rampart/internal/vuln/scanner"
 )
 
 const (
@@ -137,5 +139,30 @@ func TestBrowserSignInCreateCIAndImpact(t *testing.T) {
 	b.do("switch to upstream",
 		chromedp.Click(chromedp.CSS(`.segmented a:last-child`)),
 		chromedp.WaitVisible(chromedp.CSS(`svg#impact-graph a.ci-node[data-key="`+keys["esx-cluster-a"]+`"]`)),
+	)
+
+	// A scanner report of the new CI's address, then the vulnerability
+	// dashboard: its finding counts as active and the trend draws today.
+	report := `<report><results><result><host>10.20.0.15</host><port>5432/tcp</port><threat>High</threat><severity>8.1</severity>
+		<nvt oid="1.3.6.1.4.1.25623.1.0.2"><name>Outdated PostgreSQL</name><cvss_base>8.1</cvss_base></nvt></result></results></report>`
+	if _, err := a.Vuln.Import(context.Background(), auth.System, vuln.ImportRequest{Format: "openvas",
+		Read: scanner.Source("openvas", strings.NewReader(report), scanner.Options{})}); err != nil {
+		t.Fatal(err)
+	}
+	b.do("open the vulnerability dashboard from the menu",
+		chromedp.Navigate(srv.URL+"/cis"),
+		chromedp.Click(chromedp.CSS(`nav.nav a[href="/vulnerabilities"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`svg#vuln-trend g.day`)),
+	)
+	if active := value(b, "read active findings", chromedp.Text(chromedp.ID("vuln-active"))); strings.TrimSpace(active) != "1" {
+		t.Errorf("dashboard shows %q active findings, want 1", active)
+	}
+	if h := value(b, "today's bar", chromedp.Evaluate[float64](`document.querySelector("svg#vuln-trend g.day:last-of-type rect.opened").getBBox().height`)); h <= 0 {
+		t.Errorf("today's bar of opened findings is %v high", h)
+	}
+	b.screenshot("/tmp/rampart-vulnerabilities.png")
+	b.do("the CI's page lists the finding",
+		chromedp.Navigate(srv.URL+"/cis/"+key),
+		chromedp.WaitVisible(chromedp.CSS(`#findings tr.finding`)),
 	)
 }
