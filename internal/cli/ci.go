@@ -12,6 +12,6 @@ func NewCICmd() *cobra.Command {
 		Short: "List, show, create, update and delete configuration items (through the API)",
 	}
 	addClientFlags(cmd)
-	cmd.AddCommand(newCIListCmd(), newCIShowCmd(), newCICreateCmd(), newCIUpdateCmd(), newCIDeleteCmd())
+	cmd.AddCommand(newCIListCmd(), newCIShowCmd(), newCICreateCmd(), newCIUpdateCmd(), newCIDeleteCmd(), newCIReleaseCmd())
 	return cmd
 }

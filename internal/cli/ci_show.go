@@ -64,6 +64,14 @@ func ciDetails(w io.Writer, ci cmdb.CI) {
 		v, _ := json.Marshal(ci.Attributes[k])
 		row("attr."+k, string(v))
 	}
+	fields := make([]string, 0, len(ci.Sources))
+	for f := range ci.Sources {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields)
+	for _, f := range fields {
+		row("source of "+f, ci.Sources.Says(f))
+	}
 	row("version", fmt.Sprint(ci.Version))
 	row("updated", ci.UpdatedAt.Format(time.RFC3339))
 }

@@ -76,6 +76,17 @@ func (c *Client) UpdateCI(ctx context.Context, key string, body any, version int
 	return ci, err
 }
 
+// ReleaseSources hands fields of a CI back to imports.
+func (c *Client) ReleaseSources(ctx context.Context, key string, fields []string) (cmdb.CI, error) {
+	body, err := jsonBody(map[string][]string{"fields": fields})
+	if err != nil {
+		return cmdb.CI{}, err
+	}
+	var ci cmdb.CI
+	err = c.do(ctx, request{method: "POST", path: "/cis/" + url.PathEscape(key) + "/release-sources", body: body, contentType: "application/json"}, &ci)
+	return ci, err
+}
+
 // DeleteCI deletes a CI.
 func (c *Client) DeleteCI(ctx context.Context, key string) error {
 	return c.do(ctx, request{method: "DELETE", path: "/cis/" + url.PathEscape(key)}, nil)

@@ -368,3 +368,72 @@ func (s Sources) Says(field string) string {
 	}
 	return "from " + h.Source
 }
+
+// ReleaseFields hands fields of a CI back to imports: whoever held them
+// (a person or an import source) no longer does, so the next import that
+// gives them sets them. Fields nobody holds are left alone; when none of
+// fields is held, nothing is written. Requires auth.CIWrite; recorded in
+// the audit log (action release_sources, with the fields and who held
+// them). Errors: Unauthenticated, Forbidden, NotFound, Invalid (a field
+// that is not a tracked field or attributes.KEY).
+func (s *Service) ReleaseFields(ctx context.Context, p auth.Principal, key string, fields []string) (CI, error) {
+	if err := p.Require(auth.CIWrite); err != nil {
+		return CI{}, err
+	}
+	var fe errs.Fields
+	if len(fields) == 0 {
+		fe.Add("fields", "name at least one field")
+	}
+	for i, f := range fields {
+		if !trackedName(f) {
+			fe.Add(fmt.Sprintf("fields[%d]", i), "%q is not a field whose source is recorded (name, environment, owner..., or attributes.KEY)", f)
+		}
+	}
+	if err := fe.Err(); err != nil {
+		return CI{}, err
+	}
+	var out CI
+	err := s.t.InTx(ctx, func(tx Tx) error {
+		st := tx.CMDB()
+		cur, err := findCI(ctx, st, key, auth.VisibilityFor(p, auth.KindCI))
+		if err != nil {
+			return err
+		}
+		out = cur
+		released := Sources{}
+		for _, f := range fields {
+			if h, ok := cur.Sources[f]; ok {
+				released[f] = h
+			}
+		}
+		if len(released) == 0 {
+			return nil
+		}
+		next := cur
+		next.Sources = make(Sources, len(cur.Sources))
+		for f, h := range cur.Sources {
+			if _, gone := released[f]; !gone {
+				next.Sources[f] = h
+			}
+		}
+		next.Version, next.UpdatedAt = cur.Version+1, tx.Now()
+		if err := st.UpdateCIs(ctx, []CIChange{{Before: &cur, After: &next}}); err != nil {
+			return err
+		}
+		out = next
+		return tx.Audit().Append(audit.Record{Actor: p.Actor(), Action: ActionReleaseSources, Kind: AuditKindCI, Key: cur.Key,
+			Before: map[string]Sources{"sources": released}, After: map[string]Sources{"sources": {}}})
+	})
+	return out, err
+}
+
+// ActionReleaseSources is the audit action of ReleaseFields.
+const ActionReleaseSources = "release_sources"
+
+// trackedName reports whether f names a field whose source is recorded.
+func trackedName(f string) bool {
+	if k, ok := strings.CutPrefix(f, attrPrefix); ok {
+		return k != ""
+	}
+	return slices.ContainsFunc(trackedFields, func(t trackedField) bool { return t.name == f })
+}

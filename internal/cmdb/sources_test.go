@@ -197,3 +197,43 @@ func TestSetSourcePrecedence(t *testing.T) {
 		}
 	})
 }
+
+// A field handed back to imports is set by the next import that gives it.
+func TestReleaseFields(t *testing.T) {
+	each(t, func(t *testing.T, e *env) {
+		ci := e.mustCreate(cmdb.CI{Name: "core-sw-01", Kind: cmdb.KindNetworkDevice, Environment: "lab",
+			Identifiers: cmdb.Identifiers{IPs: []string{"10.30.0.1"}}})
+		_, err := e.svc.ReleaseFields(e.ctx, e.auditor, ci.Key, []string{"environment"})
+		wantKind(t, err, errs.Forbidden)
+		_, err = e.svc.ReleaseFields(e.ctx, e.agent, ci.Key, []string{"environment", "colour", "attributes."})
+		if !hasField(err, "fields[1]") || !hasField(err, "fields[2]") || hasField(err, "fields[0]") {
+			t.Fatalf("bad fields: %v", err)
+		}
+		_, err = e.svc.ReleaseFields(e.ctx, e.alice, ci.Key, []string{"environment"})
+		wantKind(t, err, errs.Forbidden)
+
+		got, err := e.svc.ReleaseFields(e.ctx, e.agent, ci.Key, []string{"environment", "supplier"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, held := got.Sources["environment"]; held || got.Sources["name"].Source != cmdb.SourceManual || got.Version != ci.Version+1 {
+			t.Fatalf("after release: %+v", got)
+		}
+		// Nothing held among the fields: nothing written.
+		again, err := e.svc.ReleaseFields(e.ctx, e.agent, ci.Key, []string{"environment"})
+		if err != nil || again.Version != got.Version {
+			t.Fatalf("second release: version %d, %v", again.Version, err)
+		}
+		rep := e.importAs("", row(1, "10.30.0.1", cmdb.Update{Environment: ptr("production"), Name: ptr("sw-10-30-0-1")}))
+		if keptText(rep, 1) != "[name kept: set manually by ada]" {
+			t.Errorf("kept %s", keptText(rep, 1))
+		}
+		if ci := e.ciHolding(t, "10.30.0.1"); ci.Environment != "production" || ci.Sources["environment"].Source != "csv" {
+			t.Errorf("released field not set by the import: %+v", ci)
+		}
+		entries := e.auditFor(cmdb.AuditKindCI, ci.Key)
+		if len(entries) != 3 || entries[1].Action != cmdb.ActionReleaseSources || entries[1].Actor != "nico" {
+			t.Errorf("audit %+v", entries)
+		}
+	})
+}

@@ -90,6 +90,9 @@ func accessTable() []access {
 		{"PATCH /api/v1/cis/{key}", func(e *env, f fixture, role string) req {
 			return req{method: "PATCH", path: "/api/v1/cis/" + e.newCI(role).Key, body: map[string]any{"description": "changed"}}
 		}, writers(200)},
+		{"POST /api/v1/cis/{key}/release-sources", func(e *env, f fixture, role string) req {
+			return req{method: "POST", path: "/api/v1/cis/" + e.newCI(role).Key + "/release-sources", body: map[string]any{"fields": []string{"name"}}}
+		}, writers(200)},
 		{"DELETE /api/v1/cis/{key}", func(e *env, f fixture, role string) req {
 			return req{method: "DELETE", path: "/api/v1/cis/" + e.newCI(role).Key}
 		}, writers(204)},

@@ -243,3 +243,20 @@ func precondition(err error) error {
 	e, _ := errs.As(err)
 	return &protocolError{code: http.StatusPreconditionFailed, kind: kindPrecondition, err: e}
 }
+
+// releaseSources: POST /api/v1/cis/{key}/release-sources.
+func (a *api) releaseSources(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Fields []string `json:"fields"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	ci, err := a.d.CMDB.ReleaseFields(r.Context(), principal(r), r.PathValue("key"), in.Fields)
+	if err != nil {
+		return err
+	}
+	setETag(w, ci.Version)
+	writeJSON(w, http.StatusOK, ci)
+	return nil
+}

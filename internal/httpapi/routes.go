@@ -170,6 +170,13 @@ func (a *api) table() []route {
 			doc: op{id: "deleteCI", tag: "cmdb", summary: "Delete a CI and its relationships", status: gone, perm: auth.CIWrite,
 				desc: "Deletes the CI with its identifiers and every relationship to or from it, in one transaction. " +
 					"The audit log keeps the CI's last state and one entry per removed relationship."}},
+		{method: post, path: "/api/v1/cis/{key}/release-sources", h: a.releaseSources, write: true,
+			doc: op{id: "releaseSources", tag: "cmdb", summary: "Hand fields of a CI back to imports", body: "ReleaseSources", resp: "CI", perm: auth.CIWrite,
+				desc: "Whoever holds the named fields (a person, or an import source: see the CI's sources) no longer " +
+					"does, so the next import that gives them sets them. Values stay as they are. Fields nobody holds are " +
+					"left alone, and when none of the fields is held nothing is written. A name that is not a field " +
+					"whose source is recorded is 422. Recorded in the audit log (action release_sources) with who held " +
+					"each field."}},
 		{method: get, path: "/api/v1/cis/{key}/relations", h: a.listRelations,
 			doc: op{id: "listRelations", tag: "cmdb", summary: "Relationships of a CI, both directions", resp: "RelationList", perm: auth.CIRead,
 				desc: "Every relationship in which the CI is the source or the target, in one list (not paged). " +

@@ -232,6 +232,9 @@ func schemas() obj {
 			"reason":  str("why it was kept, for people: \"set manually by alice\", or the import source that holds it and that it ranks above this one"),
 			"held_by": ref("FieldSource"),
 		}),
+		"ReleaseSources": object("fields of a CI to hand back to imports", []string{"fields"}, obj{
+			"fields": array("field names as in the CI's sources: name, environment, owner..., or attributes.KEY", str("field name")),
+		}),
 		"SourcePrecedence": object("the order of import sources, highest first", []string{"sources"}, obj{
 			"sources": array("import source names, highest first (1 to 64 of a-z 0-9 . _ -; not manual). Manual edits rank above "+
 				"every import source; a source not listed ranks below every listed one, equal with the other unlisted ones, among "+
