@@ -11,8 +11,10 @@ import (
 )
 
 // stepTimeout bounds every browser action: a page that never shows what
-// the test waits for fails the test instead of hanging it.
-const stepTimeout = 20 * time.Second
+// the test waits for fails the test instead of hanging it. Generous, because
+// a loaded machine can take tens of seconds to render a page and no result
+// depends on speed.
+const stepTimeout = 90 * time.Second
 
 // chromiumPath finds the browser: $RAMPART_CHROMIUM, or Debian's chromium.
 // Outside CI a missing browser skips the test; in CI it fails it, so the
