@@ -165,6 +165,7 @@ func build(db *store.DB, cfg Config) *App {
 	}
 	a.Auth.LimitHashing(slots, auth.HashWait)
 	a.registerJobs()
+	a.registerSLA()
 	return a
 }
 

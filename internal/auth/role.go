@@ -41,6 +41,10 @@ const (
 	// AuditReadRestricted reads the security stream and restricted
 	// entries of the audit log, on top of AuditRead.
 	AuditReadRestricted Action = "audit:read-restricted"
+	// SLARead reads SLA definitions and business-hours schedules;
+	// SLAManage creates and changes them.
+	SLARead   Action = "sla:read"
+	SLAManage Action = "sla:manage"
 	// IncidentRead reads incidents (requesters: those they raised);
 	// IncidentReadRestricted also every restricted (security) incident.
 	IncidentRead           Action = "incident:read"
@@ -89,6 +93,8 @@ var grants = map[Action][]Role{
 	CMDBConfigure: {RoleAdmin},
 
 	AuditReadRestricted:    {RoleAdmin},
+	SLARead:                slices.Clone(staff),
+	SLAManage:              {RoleAdmin},
 	IncidentRead:           append(slices.Clone(staff), RoleRequester),
 	IncidentReadRestricted: {RoleAdmin, RoleSecurityAnalyst},
 	IncidentReport:         {RoleAdmin, RoleAgent, RoleSecurityAnalyst, RoleRequester},

@@ -21,6 +21,9 @@ const (
 	// KindAudit is audit entries: auditors the general stream without
 	// restricted entries; security auditors and admins everything.
 	KindAudit RecordKind = "audit"
+	// KindSLA is SLA configuration (definitions and schedules): staff
+	// all, nobody else any.
+	KindSLA RecordKind = "sla"
 	// KindIncident is incidents: staff see non-restricted incidents,
 	// requesters those they raised; restricted (security) incidents only
 	// security analysts, admins and the users and teams an incident is
@@ -93,6 +96,8 @@ func VisibilityFor(p Principal, k RecordKind) Visibility {
 	case KindAudit:
 		v.base = allOrNone(p.Can(AuditRead))
 		v.restricted = v.base == BaseAll && p.Can(AuditReadRestricted)
+	case KindSLA:
+		v.base = allOrNone(p.Can(SLARead))
 	case KindIncident:
 		v.base = staffOrOwn(p, IncidentRead)
 		v.restricted = v.base != BaseNone && p.Can(IncidentReadRestricted)

@@ -167,6 +167,19 @@ func accessTable() []access {
 		}, everyone(204)},
 		{"GET /api/v1/audit", fixed("GET", "/api/v1/audit", nil), map[string]int{asAdmin: 200, asAuditor: 200}},
 		{"GET /api/v1/audit/verify", fixed("GET", "/api/v1/audit/verify", nil), map[string]int{asAdmin: 200, asAuditor: 200}},
+		{"GET /api/v1/sla/definitions", fixed("GET", "/api/v1/sla/definitions?record_kind=incident", nil), staffRead(200)},
+		{"POST /api/v1/sla/definitions", func(e *env, f fixture, role string) req {
+			return req{method: "POST", path: "/api/v1/sla/definitions", body: map[string]any{"name": "OLA " + role, "record_kind": "incident",
+				"kind": "ola", "target": "resolution", "duration": "8h", "schedule": "24x7", "conditions": map[string]any{"security": true}}}
+		}, map[string]int{asAdmin: 201}},
+		{"PATCH /api/v1/sla/definitions/{id}", fixed("PATCH", "/api/v1/sla/definitions/1", map[string]any{"warnings": []int{80}}), map[string]int{asAdmin: 200}},
+		{"GET /api/v1/sla/schedules", fixed("GET", "/api/v1/sla/schedules", nil), staffRead(200)},
+		{"POST /api/v1/sla/schedules", func(e *env, f fixture, role string) req {
+			return req{method: "POST", path: "/api/v1/sla/schedules", body: map[string]any{"name": "Office " + role, "time_zone": "Europe/Berlin",
+				"hours":    map[string]any{"monday": []string{"08:00-12:00", "13:00-17:00"}, "saturday": []string{"10:00-14:00"}},
+				"holidays": []map[string]string{{"date": "2026-12-25", "name": "Christmas"}}}}
+		}, map[string]int{asAdmin: 201}},
+		{"PATCH /api/v1/sla/schedules/{id}", fixed("PATCH", "/api/v1/sla/schedules/2", map[string]any{"time_zone": "America/New_York"}), map[string]int{asAdmin: 200}},
 		{"GET /api/v1/jobs", fixed("GET", "/api/v1/jobs?status=dead", nil), map[string]int{asAdmin: 200}},
 
 		{"GET /api/v1/incidents", fixed("GET", "/api/v1/incidents", nil), everyone(200)},

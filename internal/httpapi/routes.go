@@ -342,6 +342,7 @@ func (a *api) table() []route {
 					"proportion to the size of the log."}},
 	}
 	rs = append(rs, a.incidentRoutes()...)
+	rs = append(rs, a.slaRoutes()...)
 	if a.d.Jobs != nil {
 		rs = append(rs,
 			route{method: get, path: "/api/v1/jobs", h: a.listJobs,

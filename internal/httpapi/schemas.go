@@ -153,7 +153,7 @@ func schemas() obj {
 		return array(desc, enum("a role; the README's roles table says what each may do", roleNames()))
 	}
 	userTeams := array("names of the teams the user belongs to (teams must exist); the whole list", str("team name"))
-	return with(obj{
+	return with(with(obj{
 		"Problem": object("RFC 9457 problem details. 400: the request could not be read (JSON syntax, unknown or mistyped field, bad query parameter, unreadable file); 422: it was read but its values break a rule.",
 			[]string{"type", "title", "status"}, obj{
 				"type":       str("urn:rampart:problem:<kind>, stable for programs to branch on, e.g. urn:rampart:problem:invalid"),
@@ -419,7 +419,7 @@ func schemas() obj {
 		}),
 		"JobList":         listOfSchema("background jobs of one status, newest first", "Job"),
 		"OpenAPIDocument": freeform("an OpenAPI 3.0 document"),
-	}, incidentSchemas())
+	}, incidentSchemas()), slaSchemas())
 }
 
 // descScopes says what token scopes mean.

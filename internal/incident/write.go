@@ -88,7 +88,7 @@ func (s *Service) create(ctx context.Context, p auth.Principal, in []Incident, b
 				return err
 			}
 		}
-		return nil
+		return s.clocks.SLAs(ctx, tx, incs) // the answer shows the clocks just started
 	})
 	if err != nil {
 		return nil, err

@@ -13,6 +13,7 @@ import (
 	"github.com/rampart-itsm/rampart/internal/cmdb"
 	"github.com/rampart-itsm/rampart/internal/incident"
 	"github.com/rampart-itsm/rampart/internal/jobs"
+	"github.com/rampart-itsm/rampart/internal/sla"
 	"github.com/rampart-itsm/rampart/internal/store"
 	"github.com/rampart-itsm/rampart/internal/store/authstore"
 	"github.com/rampart-itsm/rampart/internal/store/cmdbstore"
@@ -26,6 +27,7 @@ import (
 // Services are the practices' services. An adapter may be given a
 // Services with Jobs nil; it then leaves out what needs the jobs service.
 type Services struct {
+	SLA       *sla.Service
 	CMDB      *cmdb.Service
 	Auth      *auth.Service
 	Audit     *auditlog.Service
@@ -36,9 +38,11 @@ type Services struct {
 
 // New builds every practice's service on db, each on its own view of the
 // unit of work. clk is the clock sessions and tokens expire by.
-func New(db *store.DB, clk clock.Clock) Services {
+func New(db *store.DB, clk clock.Clock) (s Services) {
 	cmdbSvc := cmdb.NewService(store.Bind(db, cmdbstore.Bind)).WithScratch(cmdbstore.OpenScratch)
+	defer func() { s = withSLA(s) }() // once every service exists
 	return Services{
+		SLA:       newSLA(db),
 		CMDB:      cmdbSvc,
 		Auth:      auth.NewService(store.Bind(db, authstore.Bind), clk),
 		Audit:     auditlog.NewService(store.Bind(db, func(tx *store.Tx) auditlog.Tx { return tx })),
