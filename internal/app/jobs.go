@@ -17,6 +17,8 @@ const (
 	jobVerifyAudit   = "audit.verify_chain"
 	jobPurgeDeleted  = "cmdb.purge_tombstones"
 	jobReopenExpired = "vuln.reopen_expired_exceptions"
+	jobIncidentClose = "incident.close_resolved"
+	jobIncidentPurge = "incident.purge_tombstones"
 )
 
 // registerJobs wires housekeeping jobs and the metrics they feed.
@@ -69,6 +71,22 @@ func (a *App) registerJobs() {
 		return err
 	})
 	a.Runner.Every(jobReopenExpired, 5*time.Minute)
+	a.Runner.Handle(jobIncidentClose, func(ctx context.Context, _ jobs.Job) error {
+		n, err := a.Incidents.CloseResolved(ctx)
+		if err == nil && n > 0 {
+			a.Logger.Info("closed resolved incidents", "count", n)
+		}
+		return err
+	})
+	a.Runner.Handle(jobIncidentPurge, func(ctx context.Context, _ jobs.Job) error {
+		n, err := a.Incidents.PurgeTombstones(ctx)
+		if err == nil && n > 0 {
+			a.Logger.Info("purged incident tombstones", "count", n)
+		}
+		return err
+	})
+	a.Runner.Every(jobIncidentClose, time.Hour)
+	a.Runner.Every(jobIncidentPurge, 24*time.Hour)
 	a.Runner.Every(jobPurgeSessions, time.Hour)
 	a.Runner.Every(jobPurgeDeleted, 24*time.Hour)
 	a.Runner.Every(jobVerifyAudit, 24*time.Hour)

@@ -44,7 +44,7 @@ func NewRootCmd(out, errOut io.Writer) *cobra.Command {
 		return setupLogging(cmd.ErrOrStderr(), config.Get(cmd.Flags(), "log-level"))
 	}
 	root.AddCommand(newServeCmd(), newMigrateCmd(), newTokenCmd(), newAuditCmd(), newDemoCmd(), newConfigCmd(),
-		NewCICmd(), NewRelationCmd(), NewImportCmd(), NewImpactCmd(), NewUserCmd(), NewFindingCmd())
+		NewCICmd(), NewRelationCmd(), NewImportCmd(), NewImpactCmd(), NewUserCmd(), NewFindingCmd(), NewIncidentCmd(), newBenchCmd())
 	return root
 }
 

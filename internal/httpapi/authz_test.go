@@ -202,6 +202,9 @@ func accessTable() []access {
 		{"GET /api/v1/incidents/{key}/timeline", func(e *env, f fixture, role string) req {
 			return req{method: "GET", path: "/api/v1/incidents/" + e.newIncident(role) + "/timeline"}
 		}, merge(staffRead(200), roles(200, asRequester), roles(404, vt.Other))},
+		{"GET /api/v1/incidents/{key}/sightings", func(e *env, f fixture, role string) req {
+			return req{method: "GET", path: "/api/v1/incidents/" + e.newIncident(role) + "/sightings"}
+		}, merge(staffRead(200), roles(200, asRequester), roles(404, vt.Other))},
 		{"POST /api/v1/incidents/{key}/shares", func(e *env, f fixture, role string) req {
 			return req{method: "POST", path: "/api/v1/incidents/" + e.newIncident(role) + "/shares", body: map[string]any{"user": "other"}}
 		}, writers(201)},

@@ -95,6 +95,13 @@ func incidentSchemas() obj {
 			"state":   str("running, paused, met, breached or cancelled"),
 			"elapsed": integer("business time counted so far, in seconds"),
 		}),
+		"Sighting": object("where else one observable was seen", []string{"kind", "value", "incidents", "cis"}, obj{
+			"kind":      enum("what the observable is", incident.ObservableKinds),
+			"value":     str("the observable's value, canonical"),
+			"incidents": array("keys of the other incidents that record it, those you may see (at most 100)", str("incident key")),
+			"cis":       array("keys of the CIs that carry it as an identifier, those you may see (at most 100)", str("CI key")),
+		}),
+		"SightingList": listOfSchema("sightings of each observable of the incident", "Sighting"),
 		"Note": object("a work note or comment", []string{"id", "kind", "body", "author", "created_at"}, obj{
 			"id":         integer("note id"),
 			"kind":       enum("work_note: internal to the desk; comment: the caller sees it too", []string{incident.NoteWork, incident.NoteComment}),

@@ -227,6 +227,16 @@ func (a *api) getTimeline(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// getSightings: GET /api/v1/incidents/{key}/sightings.
+func (a *api) getSightings(w http.ResponseWriter, r *http.Request) error {
+	s, err := a.d.Incidents.Sightings(r.Context(), principal(r), r.PathValue("key"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, listOf(s))
+	return nil
+}
+
 // shareInput is the body of POST /api/v1/incidents/{key}/shares.
 type shareInput struct {
 	User string `json:"user"`
@@ -336,6 +346,11 @@ func (a *api) incidentRoutes() []route {
 			doc: op{id: "getIncidentTimeline", tag: "incidents", summary: "What happened to an incident, oldest first", resp: "Timeline", perm: auth.IncidentRead,
 				desc: "Creation, comments, state changes, reassignments, parent links and the major flag, with who and " +
 					"when. Staff also see work notes; requesters see comments and state changes only."}},
+		{method: get, path: "/api/v1/incidents/{key}/sightings", h: a.getSightings,
+			doc: op{id: "getIncidentSightings", tag: "incidents", summary: "Where else an incident's observables were seen", resp: "SightingList", perm: auth.IncidentRead,
+				desc: "For each observable of the incident, the other incidents that record it and the CIs that carry it as an " +
+					"identifier (an IP address; a domain as host name or FQDN), among those the caller may see: a security " +
+					"incident the caller may not see is never named."}},
 		{method: post, path: "/api/v1/incidents/{key}/shares", h: a.addShare, write: true,
 			doc: op{id: "shareIncident", tag: "incidents", summary: "Share an incident with a user or a team", body: "ShareInput", status: http.StatusCreated, resp: "ShareList", perm: auth.IncidentWrite,
 				desc: "The user or the team's members then see the incident, although it is a security incident. Only " +

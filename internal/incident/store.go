@@ -82,6 +82,15 @@ type Store interface {
 	// only with workNotes.
 	FindNotes(ctx context.Context, incidentID int64, workNotes bool) ([]Note, error)
 
+	// ResolvedBeforeUnscoped returns up to limit ids of incidents still
+	// resolved that were resolved before t, oldest first.
+	ResolvedBeforeUnscoped(ctx context.Context, before time.Time, limit int) ([]int64, error)
+	// PurgeTombstones deletes tombstones written before t.
+	PurgeTombstones(ctx context.Context, before time.Time) (int64, error)
+	// Sightings finds where else each observable was seen: other
+	// incidents v covers that record it, CIs v covers that carry it.
+	Sightings(ctx context.Context, incidentID int64, obs []Observable, v Views) ([]Sighting, error)
+
 	// InsertEvents stores timeline events.
 	InsertEvents(ctx context.Context, evs []Event) error
 	// FindEvents returns an incident's events oldest first.

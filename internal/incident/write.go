@@ -8,6 +8,7 @@ import (
 	"github.com/rampart-itsm/rampart/internal/audit"
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/errs"
+	"github.com/rampart-itsm/rampart/internal/uow"
 )
 
 // MaxBulk is the most incidents one bulk create takes.
@@ -40,7 +41,19 @@ func (s *Service) CreateIncidents(ctx context.Context, p auth.Principal, incs []
 	return s.create(ctx, p, incs, true)
 }
 
-func (s *Service) create(ctx context.Context, p auth.Principal, in []Incident, bulk bool) ([]Incident, error) {
+// CreateIncidentIn raises an incident in the unit of work u another
+// practice holds (an alert opening an incident), so the incident, its
+// audit entry, its SLA clocks and whatever u writes commit or roll back
+// together. Same rules and errors as CreateIncident.
+func (s *Service) CreateIncidentIn(ctx context.Context, u uow.Unit, p auth.Principal, inc Incident) (Incident, error) {
+	out, err := s.create(ctx, p, []Incident{inc}, false, func(fn func(Tx) error) error { return s.t.Join(u, fn) })
+	if err != nil {
+		return Incident{}, err
+	}
+	return out[0], nil
+}
+
+func (s *Service) create(ctx context.Context, p auth.Principal, in []Incident, bulk bool, unit ...func(func(Tx) error) error) ([]Incident, error) {
 	if err := p.Require(auth.IncidentReport); err != nil {
 		return nil, err
 	}
@@ -55,7 +68,11 @@ func (s *Service) create(ctx context.Context, p auth.Principal, in []Incident, b
 		}
 		prepareNew(p, &inc, prefixes[i], &fe)
 	}
-	err := s.t.InTx(ctx, func(tx Tx) error {
+	run := func(fn func(Tx) error) error { return s.t.InTx(ctx, fn) }
+	if len(unit) > 0 {
+		run = unit[0]
+	}
+	err := run(func(tx Tx) error {
 		st := tx.Incidents()
 		if err := resolveRefs(ctx, st, p, incs, prefixes, &fe); err != nil {
 			return err
@@ -203,7 +220,10 @@ func servicePaths(refs []ServiceRef, keys []string) map[string][]string {
 func resolveRefs(ctx context.Context, st Store, p auth.Principal, incs []*Incident, prefixes []string, fe *errs.Fields) error {
 	var users, teams, cis, parents []string
 	for _, inc := range incs {
-		users = append(users, inc.Caller, inc.Assignee)
+		if inc.Caller != p.Username || p.UserID == 0 {
+			users = append(users, inc.Caller)
+		}
+		users = append(users, inc.Assignee)
 		teams = append(teams, inc.AssignmentGroup)
 		cis = append(cis, inc.CIs...)
 		parents = append(parents, inc.Parent)
@@ -236,7 +256,11 @@ func resolveRefs(ctx context.Context, st Store, p auth.Principal, incs []*Incide
 			fe.Add(prefix+field, "no %s %q", what, name)
 			return 0
 		}
-		inc.CallerID = ref("caller", inc.Caller, uids, "user")
+		if inc.Caller != "" && inc.Caller == p.Username && p.UserID != 0 {
+			inc.CallerID = p.UserID // reporting for oneself: no lookup
+		} else {
+			inc.CallerID = ref("caller", inc.Caller, uids, "user")
+		}
 		inc.AssigneeID = ref("assignee", inc.Assignee, uids, "user")
 		inc.GroupID = ref("assignment_group", inc.AssignmentGroup, tids, "team")
 		inc.ParentID = ref("parent", inc.Parent, pids, "incident")

@@ -84,7 +84,7 @@ func splitList(s string) []string {
 
 // longFormFields are the fields the forms show as text areas: the only
 // ones that may hold line breaks.
-var longFormFields = map[string]bool{"description": true, "attributes": true, "members": true}
+var longFormFields = map[string]bool{"description": true, "attributes": true, "members": true, "body": true, "resolution_notes": true}
 
 // checkRequestText applies the text rule to everything a request brings:
 // the page's path keys, query parameters, form fields and uploaded file

@@ -140,6 +140,7 @@ var flashes = map[string]string{
 	"enabled":          "User enabled.",
 	"unlocked":         "Sign-in lock lifted.",
 	"retried":          "Job queued again.",
+	"note-added":       "Added to the timeline.",
 }
 
 func flashFor(code string) string { return flashes[code] }

@@ -30,6 +30,13 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /cis/{key}/impact", s.page(s.impact))
 
 	mux.Handle("GET /vulnerabilities", s.page(s.vulnDashboard))
+	mux.Handle("GET /incidents", s.page(s.incidentList))
+	mux.Handle("GET /incidents/new", s.page(s.incidentNew))
+	mux.Handle("POST /incidents", s.page(s.incidentCreate))
+	mux.Handle("GET /incidents/{key}", s.page(s.incidentShow))
+	mux.Handle("POST /incidents/{key}", s.page(s.incidentUpdate))
+	mux.Handle("POST /incidents/{key}/notes", s.page(s.incidentNote))
+
 	mux.Handle("GET /imports", s.page(s.importList))
 	mux.Handle("POST /imports", s.page(s.importRun))
 	mux.Handle("GET /imports/{key}", s.page(s.importShow))

@@ -63,4 +63,42 @@
   document.querySelectorAll("select[data-autosubmit]").forEach(function (el) {
     el.addEventListener("change", function () { el.form.submit(); });
   });
+  // A list with data-keynav: j and k move the selection, Enter opens the
+  // selected row (unless the viewer is typing somewhere).
+  var nav = document.querySelector("table[data-keynav]");
+  if (nav) {
+    var rows = [].slice.call(nav.querySelectorAll("tbody tr[data-href]"));
+    var at = -1;
+    var pick = function (i) {
+      if (!rows.length) {
+        return;
+      }
+      at = Math.max(0, Math.min(rows.length - 1, i));
+      rows.forEach(function (r, k) {
+        r.classList.toggle("selected", k === at);
+        if (k === at) {
+          r.setAttribute("aria-selected", "true");
+        } else {
+          r.removeAttribute("aria-selected");
+        }
+      });
+      rows[at].scrollIntoView({ block: "nearest" });
+    };
+    document.addEventListener("keydown", function (e) {
+      var t = e.target;
+      if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(t.tagName)) || e.ctrlKey || e.metaKey || e.altKey) {
+        return;
+      }
+      if (e.key === "j") {
+        e.preventDefault();
+        pick(at + 1);
+      } else if (e.key === "k") {
+        e.preventDefault();
+        pick(at - 1);
+      } else if (e.key === "Enter" && at >= 0) {
+        e.preventDefault();
+        window.location.href = rows[at].getAttribute("data-href");
+      }
+    });
+  }
 })();
