@@ -68,7 +68,7 @@ func TestReplicasShareOneDatabase(t *testing.T) {
 					t.Fatalf("replica 1 cannot read %s: %v", k, err)
 				}
 			}
-			n, err := replicas[0].Audit.Verify(ctx)
+			n, err := replicas[0].Audit.VerifyFull(ctx)
 			if err != nil {
 				t.Fatalf("audit chain after writes from two replicas: %v", err)
 			}

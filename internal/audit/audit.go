@@ -1,18 +1,20 @@
 // Package audit owns Rampart's append-only, hash-chained log of every change.
-// Each entry's hash covers its content and the previous entry's hash, so
+// The log has streams (general, security), each a chain of its own: each
+// entry's hash covers its content and the previous entry's hash, so
 // editing, deleting or reordering any stored entry breaks the chain at that
-// point, and Verify names the first broken entry. The package knows nothing
-// of SQL: the store buffers Records during a unit of work and chains them
-// just before commit.
+// point, and verification names the first broken entry. What is an entry
+// and what is not is docs/audit-policy.md. The package knows nothing of
+// SQL: the store fixes Records when they are appended and chains them.
 package audit
 
 import (
-	"context"
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -23,9 +25,41 @@ const (
 	ActionDelete = "delete"
 )
 
+// Stream is one hash chain of the log, with its own head and sequence.
+// Who may read a stream is decided by auth (KindAudit): the security
+// stream only admins and security auditors.
+type Stream string
+
+const (
+	// StreamGeneral holds changes to records and settings: the default.
+	StreamGeneral Stream = "general"
+	// StreamSecurity holds security events: sign-ins, credential changes,
+	// security incidents' handling.
+	StreamSecurity Stream = "security"
+)
+
+// Streams lists every stream in the order verification reports them.
+var Streams = []Stream{StreamGeneral, StreamSecurity}
+
+// Valid reports whether s is a known stream.
+func (s Stream) Valid() bool { return slices.Contains(Streams, s) }
+
+// Entry formats: the hashed fields and their encoding. A stored entry
+// carries its format, so entries written before a format change keep
+// verifying. Format 1 entries predate streams (all general, none
+// restricted, no via); within a stream, no format 1 entry may follow a
+// format 2 one.
+const (
+	Format1       = 1
+	Format2       = 2
+	CurrentFormat = Format2
+)
+
 // Record is what a service appends: who did what to which record, with the
 // record's state before and after (nil for create's before and delete's
-// after). Secrets never go into Before or After.
+// after). Secrets never go into Before or After. The content is fixed when
+// it is appended (Fix): changing the struct or its states afterwards
+// changes nothing recorded.
 type Record struct {
 	Actor  string
 	Action string
@@ -33,21 +67,66 @@ type Record struct {
 	Key    string // the record's human key or name
 	Before any
 	After  any
+	// Stream is the chain the entry joins; "" is StreamGeneral.
+	Stream Stream
+	// Restricted marks an entry about a need-to-know record (a security
+	// incident): only readers cleared for restricted entries see it.
+	Restricted bool
+	// Via names what made the entry when it is not the actor's own
+	// direct action, such as "import IMP-7"; "" for a direct action.
+	Via string
+}
+
+// Fixed is a Record whose content is fixed: its states are JSON bytes of
+// its own, so nothing the caller does later changes them.
+type Fixed struct {
+	Actor, Action, Kind, Key, Via string
+	Stream                        Stream
+	Restricted                    bool
+	Before, After                 json.RawMessage
+}
+
+// Fix marshals r's states and checks its stream: what Append stores
+// until the entry is sealed.
+func Fix(r Record) (Fixed, error) {
+	if r.Stream == "" {
+		r.Stream = StreamGeneral
+	}
+	if !r.Stream.Valid() {
+		return Fixed{}, fmt.Errorf("audit %s %s: unknown stream %q", r.Kind, r.Key, r.Stream)
+	}
+	before, err := marshalState(r.Before)
+	if err != nil {
+		return Fixed{}, fmt.Errorf("audit %s %s: before: %w", r.Kind, r.Key, err)
+	}
+	after, err := marshalState(r.After)
+	if err != nil {
+		return Fixed{}, fmt.Errorf("audit %s %s: after: %w", r.Kind, r.Key, err)
+	}
+	return Fixed{Actor: r.Actor, Action: r.Action, Kind: r.Kind, Key: r.Key, Via: r.Via, Stream: r.Stream,
+		Restricted: r.Restricted, Before: before, After: after}, nil
 }
 
 // Entry is a stored, chained audit entry.
 type Entry struct {
-	Seq      int64           `json:"seq"`
-	At       time.Time       `json:"at"`
-	Actor    string          `json:"actor"`
-	Action   string          `json:"action"`
-	Kind     string          `json:"record_kind"`
-	Key      string          `json:"record_key"`
-	Before   json.RawMessage `json:"before,omitempty"`
-	After    json.RawMessage `json:"after,omitempty"`
-	Changes  json.RawMessage `json:"changes,omitempty"`
-	PrevHash string          `json:"prev_hash"`
-	Hash     string          `json:"hash"`
+	// ID orders entries across streams, in the order written; within a
+	// stream Seq is the chain's order. Not hashed.
+	ID         int64           `json:"-"`
+	Stream     Stream          `json:"stream"`
+	Seq        int64           `json:"seq"`
+	At         time.Time       `json:"at"`
+	Actor      string          `json:"actor"`
+	Action     string          `json:"action"`
+	Kind       string          `json:"record_kind"`
+	Key        string          `json:"record_key"`
+	Restricted bool            `json:"restricted"`
+	Via        string          `json:"via,omitempty"`
+	Before     json.RawMessage `json:"before,omitempty"`
+	After      json.RawMessage `json:"after,omitempty"`
+	Changes    json.RawMessage `json:"changes,omitempty"`
+	Format     int             `json:"format"`
+	PrevHash   string          `json:"prev_hash"`
+	Hash       string          `json:"hash"`
 }
 
 // Appender is how services add entries inside a unit of work.
@@ -55,16 +134,24 @@ type Appender interface {
 	Append(r Record) error
 }
 
-// GenesisHash is the previous hash of the first entry.
+// GenesisHash is the previous hash of each stream's first entry.
 const GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
 
 // ComputeHash returns the hash of e chained onto prev: SHA-256 over prev
-// and then each hashed field in a fixed order, every field preceded by its
-// length so no two different entries can produce the same byte stream.
-// The order and encoding never change: changing them breaks every stored
-// chain. Fields are written straight into the hash, so sealing a bulk
-// import allocates nothing per entry beyond the result.
+// and then each hashed field of e's format in a fixed order, every field
+// preceded by its length so no two different entries can produce the
+// same byte stream. A format's order and encoding never change: changing
+// them breaks every stored chain. Fields are written straight into the
+// hash, so sealing a bulk import allocates nothing per entry beyond the
+// result. An unknown format hashes to "", which matches no entry.
+//
+// Format 1: seq, at, actor, action, kind, key, before, after, changes.
+// Format 2: format, stream, seq, at, actor, action, kind, key,
+// restricted, via, before, after, changes.
 func ComputeHash(prev string, e Entry) string {
+	if e.Format != Format1 && e.Format != Format2 {
+		return ""
+	}
 	h := sha256.New()
 	var lenBuf [binary.MaxVarintLen64]byte
 	var valBuf [len(time.RFC3339Nano) + 8]byte
@@ -72,12 +159,27 @@ func ComputeHash(prev string, e Entry) string {
 		h.Write(binary.AppendUvarint(lenBuf[:0], uint64(len(b))))
 		h.Write(b)
 	}
+	text := func(s string) {
+		h.Write(binary.AppendUvarint(lenBuf[:0], uint64(len(s))))
+		h.Write([]byte(s))
+	}
 	h.Write([]byte(prev))
+	if e.Format == Format2 {
+		field(binary.AppendVarint(valBuf[:0], int64(e.Format)))
+		text(string(e.Stream))
+	}
 	field(binary.AppendVarint(valBuf[:0], e.Seq))
 	field(e.At.UTC().AppendFormat(valBuf[:0], time.RFC3339Nano))
 	for _, s := range []string{e.Actor, e.Action, e.Kind, e.Key} {
-		h.Write(binary.AppendUvarint(lenBuf[:0], uint64(len(s))))
-		h.Write([]byte(s))
+		text(s)
+	}
+	if e.Format == Format2 {
+		restricted := []byte{0}
+		if e.Restricted {
+			restricted[0] = 1
+		}
+		field(restricted)
+		text(e.Via)
 	}
 	field(e.Before)
 	field(e.After)
@@ -86,115 +188,38 @@ func ComputeHash(prev string, e Entry) string {
 	return hex.EncodeToString(h.Sum(sum[:0]))
 }
 
-// Seal turns a Record into the next Entry of the chain.
-func Seal(r Record, seq int64, at time.Time, prev string) (Entry, error) {
-	before, err := marshalState(r.Before)
-	if err != nil {
-		return Entry{}, fmt.Errorf("audit %s %s: before: %w", r.Kind, r.Key, err)
-	}
-	after, err := marshalState(r.After)
-	if err != nil {
-		return Entry{}, fmt.Errorf("audit %s %s: after: %w", r.Kind, r.Key, err)
-	}
+// Seal turns a fixed record into the next entry of its stream's chain, in
+// the current format.
+func Seal(r Fixed, seq int64, at time.Time, prev string) (Entry, error) {
 	// Only an update stores its changed fields: for a create or delete the
 	// one state present already says everything, and diffing it field by
 	// field costs more than the rest of sealing on a bulk import.
 	var changes json.RawMessage
-	if len(before) > 0 && len(after) > 0 {
-		if changes, err = Diff(before, after); err != nil {
+	if len(r.Before) > 0 && len(r.After) > 0 {
+		var err error
+		if changes, err = Diff(r.Before, r.After); err != nil {
 			return Entry{}, fmt.Errorf("audit %s %s: diff: %w", r.Kind, r.Key, err)
 		}
 	}
-	e := Entry{Seq: seq, At: at, Actor: r.Actor, Action: r.Action, Kind: r.Kind, Key: r.Key,
-		Before: before, After: after, Changes: changes, PrevHash: prev}
+	e := Entry{Stream: r.Stream, Seq: seq, At: at, Actor: r.Actor, Action: r.Action, Kind: r.Kind, Key: r.Key,
+		Restricted: r.Restricted, Via: r.Via, Before: r.Before, After: r.After, Changes: changes,
+		Format: CurrentFormat, PrevHash: prev}
 	e.Hash = ComputeHash(prev, e)
 	return e, nil
 }
 
+// marshalState encodes a state into bytes of the entry's own: a
+// json.RawMessage is copied, since the caller may reuse its array.
 func marshalState(v any) (json.RawMessage, error) {
 	if v == nil {
 		return nil, nil
 	}
 	if raw, ok := v.(json.RawMessage); ok {
-		return raw, nil
+		if raw == nil {
+			return nil, nil
+		}
+		return bytes.Clone(raw), nil
 	}
 	return json.Marshal(v)
 }
 
-// Break describes the first entry where the chain does not hold.
-type Break struct {
-	Seq    int64
-	Reason string
-}
-
-func (b *Break) Error() string {
-	return fmt.Sprintf("audit chain broken at entry %d: %s", b.Seq, b.Reason)
-}
-
-// Source streams stored entries in sequence order, and reports the head the
-// store recorded (the last seq and hash), so truncation is caught too. Both
-// must come from one snapshot of the database (a read-only transaction
-// that sees one snapshot): a writer committing between the two reads
-// would otherwise look like tampering.
-type Source interface {
-	EachEntry(ctx context.Context, fn func(Entry) error) error
-	Head(ctx context.Context) (seq int64, hash string, err error)
-}
-
-// Anchor is a chain position recorded outside the database: the sequence
-// number and hash of one entry, as the head was reported at some time.
-type Anchor struct {
-	Seq  int64
-	Hash string
-}
-
-// Verify walks every stored entry, not only those up to the head, and
-// checks each link and each hash. It returns the number of entries that
-// hold and a *Break for the first that does not. Tampering it reports:
-// an entry edited, removed or inserted out of order; an entry stored past
-// the head (appended outside Rampart, or the head set back); a head
-// behind or ahead of the entries; an anchor whose entry differs or that
-// the walk never reaches.
-func Verify(ctx context.Context, src Source, anchors ...Anchor) (int64, error) {
-	headSeq, headHash, err := src.Head(ctx)
-	if err != nil {
-		return 0, err
-	}
-	anchored := make(map[int64]string, len(anchors))
-	for _, a := range anchors {
-		anchored[a.Seq] = a.Hash
-	}
-	prev, n := GenesisHash, int64(0)
-	err = src.EachEntry(ctx, func(e Entry) error {
-		switch {
-		case e.Seq != n+1:
-			return &Break{Seq: n + 1, Reason: fmt.Sprintf("entry missing (next stored entry is %d)", e.Seq)}
-		case e.Seq > headSeq:
-			return &Break{Seq: e.Seq, Reason: fmt.Sprintf("entry is stored past the chain head (%d): it was appended outside Rampart, or the head was set back", headSeq)}
-		case e.PrevHash != prev:
-			return &Break{Seq: e.Seq, Reason: "previous-hash link does not match the entry before it"}
-		case ComputeHash(prev, e) != e.Hash:
-			return &Break{Seq: e.Seq, Reason: "content does not match its hash (entry was edited)"}
-		}
-		if h, ok := anchored[e.Seq]; ok && h != e.Hash {
-			return &Break{Seq: e.Seq, Reason: "hash differs from the recorded anchor (the log was rewritten)"}
-		}
-		prev, n = e.Hash, n+1
-		return nil
-	})
-	if err != nil {
-		return n, err
-	}
-	switch {
-	case n != headSeq:
-		return n, &Break{Seq: n + 1, Reason: fmt.Sprintf("chain head says %d entries but %d are stored (entries were removed)", headSeq, n)}
-	case headHash != prev:
-		return n, &Break{Seq: n, Reason: "chain head hash does not match the last entry"}
-	}
-	for _, a := range anchors {
-		if a.Seq > n {
-			return n, &Break{Seq: a.Seq, Reason: fmt.Sprintf("entry recorded in an anchor is missing (the log ends at %d)", n)}
-		}
-	}
-	return n, nil
-}

@@ -11,12 +11,15 @@ const (
 	RoleSecurityAnalyst Role = "security_analyst" // SOC
 	RoleChangeManager   Role = "change_manager"
 	RoleApprover        Role = "approver" // CAB member
-	RoleAuditor         Role = "auditor"  // read-only, including the audit log
+	RoleAuditor         Role = "auditor"  // read-only, including the audit log's general stream
+	// RoleSecurityAuditor is an auditor cleared for the security stream
+	// and restricted entries of the audit log.
+	RoleSecurityAuditor Role = "security_auditor"
 	RoleRequester       Role = "requester"
 )
 
 // AllRoles lists every role in display order.
-var AllRoles = []Role{RoleAdmin, RoleAgent, RoleSecurityAnalyst, RoleChangeManager, RoleApprover, RoleAuditor, RoleRequester}
+var AllRoles = []Role{RoleAdmin, RoleAgent, RoleSecurityAnalyst, RoleChangeManager, RoleApprover, RoleAuditor, RoleSecurityAuditor, RoleRequester}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return slices.Contains(AllRoles, r) }
@@ -76,7 +79,7 @@ const (
 )
 
 // staff are the roles that work the desk and may read the whole CMDB.
-var staff = []Role{RoleAdmin, RoleAgent, RoleSecurityAnalyst, RoleChangeManager, RoleApprover, RoleAuditor}
+var staff = []Role{RoleAdmin, RoleAgent, RoleSecurityAnalyst, RoleChangeManager, RoleApprover, RoleAuditor, RoleSecurityAuditor}
 
 // grants is the permission table: which roles may take each action.
 var grants = map[Action][]Role{
@@ -87,12 +90,12 @@ var grants = map[Action][]Role{
 	UserRead:    append(slices.Clone(staff), RoleRequester),
 	UserManage:  {RoleAdmin},
 	TokenManage: {RoleAdmin},
-	AuditRead:   {RoleAdmin, RoleAuditor},
+	AuditRead:   {RoleAdmin, RoleAuditor, RoleSecurityAuditor},
 	JobsAdmin:   {RoleAdmin},
 
 	CMDBConfigure: {RoleAdmin},
 
-	AuditReadRestricted:    {RoleAdmin},
+	AuditReadRestricted:    {RoleAdmin, RoleSecurityAuditor},
 	SLARead:                slices.Clone(staff),
 	SLAManage:              {RoleAdmin},
 	IncidentRead:           append(slices.Clone(staff), RoleRequester),
@@ -100,7 +103,7 @@ var grants = map[Action][]Role{
 	IncidentReport:         {RoleAdmin, RoleAgent, RoleSecurityAnalyst, RoleRequester},
 	IncidentWrite:          {RoleAdmin, RoleAgent, RoleSecurityAnalyst},
 	IncidentConfigure:      {RoleAdmin},
-	MetricsRead:            {RoleAdmin, RoleAuditor},
+	MetricsRead:            {RoleAdmin, RoleAuditor, RoleSecurityAuditor},
 
 	FindingRead:   slices.Clone(staff),
 	FindingWrite:  {RoleAdmin, RoleAgent, RoleSecurityAnalyst},

@@ -10,7 +10,7 @@ import (
 // The permission table as the README's roles table states it. Roles() is
 // what the API document and the UI show, so it must say exactly who Can.
 func TestActionRoles(t *testing.T) {
-	staff := []auth.Role{auth.RoleAdmin, auth.RoleAgent, auth.RoleSecurityAnalyst, auth.RoleChangeManager, auth.RoleApprover, auth.RoleAuditor}
+	staff := []auth.Role{auth.RoleAdmin, auth.RoleAgent, auth.RoleSecurityAnalyst, auth.RoleChangeManager, auth.RoleApprover, auth.RoleAuditor, auth.RoleSecurityAuditor}
 	writers := []auth.Role{auth.RoleAdmin, auth.RoleAgent, auth.RoleSecurityAnalyst}
 	cases := []struct {
 		action auth.Action
@@ -23,7 +23,8 @@ func TestActionRoles(t *testing.T) {
 		{auth.UserRead, append(slices.Clone(staff), auth.RoleRequester)},
 		{auth.UserManage, []auth.Role{auth.RoleAdmin}},
 		{auth.TokenManage, []auth.Role{auth.RoleAdmin}},
-		{auth.AuditRead, []auth.Role{auth.RoleAdmin, auth.RoleAuditor}},
+		{auth.AuditRead, []auth.Role{auth.RoleAdmin, auth.RoleAuditor, auth.RoleSecurityAuditor}},
+		{auth.AuditReadRestricted, []auth.Role{auth.RoleAdmin, auth.RoleSecurityAuditor}},
 		{auth.JobsAdmin, []auth.Role{auth.RoleAdmin}},
 		{auth.CMDBConfigure, []auth.Role{auth.RoleAdmin}},
 	}

@@ -2,8 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -14,51 +12,62 @@ import (
 func newAuditCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "audit", Short: "Work with the audit log"}
 	var anchors []string
+	var full bool
 	verify := &cobra.Command{
 		Use:   "verify",
-		Short: "Check the audit hash chain; exit non-zero naming the first broken entry",
-		Long: `Check the audit hash chain; exit non-zero naming the first broken entry.
+		Short: "Check the audit hash chains; exit non-zero naming the first broken entry",
+		Long: `Check the audit hash chains; exit non-zero naming the first broken entry.
 
-The output ends with the chain head as SEQ:HASH. Record it somewhere the
-database's administrators cannot write (the daily verification also logs
-it as "anchor"), and pass it back later with --anchor: a log that was
-rewritten and re-hashed as a whole still has a consistent chain, but no
-longer passes through the recorded anchor.`,
+Prints one line per stream (general, security):
+
+  general: OK 1234 entries, head general:1234:ab12…
+
+The head is an anchor, STREAM:SEQ:HASH. Record it somewhere the database's
+administrators cannot write (the daily verification also logs it as
+"anchor"), and pass it back later with --anchor: a log that was rewritten
+and re-hashed as a whole still has consistent chains, but no longer passes
+through the recorded anchor.
+
+Verification goes on from where the last one got to (and checks that entry
+still holds); --full walks every entry from the first.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			parsed, err := parseAnchors(anchors)
+			parsed, err := auditlog.ParseAnchors("--anchor", anchors)
 			if err != nil {
 				return err
 			}
 			return withApp(cmd, func(a *app.App) error {
-				n, err := a.Audit.CheckAnchors(cmd.Context(), parsed)
+				res, err := a.Audit.Verify(cmd.Context(), auditlog.VerifyOptions{Full: full, Anchors: parsed})
 				if err != nil {
 					return err
 				}
-				head, err := a.Audit.Head(cmd.Context())
-				if err != nil {
-					return err
+				var broken []string
+				for _, s := range res {
+					if !s.OK {
+						fmt.Fprintf(cmd.OutOrStdout(), "%s: BROKEN at entry %d: %s (%d entries hold before it)\n", s.Stream, s.BrokenAt, s.Reason, s.Entries)
+						broken = append(broken, fmt.Sprintf("%s at entry %d", s.Stream, s.BrokenAt))
+						continue
+					}
+					how := "full walk"
+					if s.From > 0 {
+						how = fmt.Sprintf("%d checked since entry %d", s.Checked, s.From)
+					}
+					fmt.Fprintf(cmd.OutOrStdout(), "%s: OK %d entries, head %s (%s)\n", s.Stream, s.Entries, s.Anchor, how)
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "audit chain OK: %d entries, %d anchors checked; head %d:%s\n", n, len(parsed), head.Seq, head.Hash)
+				if len(broken) > 0 {
+					return fmt.Errorf("audit chain broken: %v", broken)
+				}
+				if len(parsed) > 0 {
+					fmt.Fprintf(cmd.OutOrStdout(), "%d anchors passed\n", len(parsed))
+				}
 				return nil
 			})
 		},
 	}
-	verify.Flags().StringArrayVar(&anchors, "anchor", nil, "a head recorded earlier, SEQ:HASH (repeatable)")
+	verify.Flags().StringArrayVar(&anchors, "anchor", nil, "a head recorded earlier, STREAM:SEQ:HASH (SEQ:HASH: general); repeatable")
+	verify.Flags().BoolVar(&full, "full", false, "walk every entry from the first, not from where the last verification got to")
 	addDBFlags(verify)
 	cmd.AddCommand(verify)
 	return cmd
 }
 
-func parseAnchors(in []string) ([]auditlog.Anchor, error) {
-	out := make([]auditlog.Anchor, 0, len(in))
-	for _, s := range in {
-		seqText, hash, ok := strings.Cut(s, ":")
-		seq, err := strconv.ParseInt(seqText, 10, 64)
-		if !ok || err != nil || seq < 1 || len(hash) != 64 {
-			return nil, fmt.Errorf("--anchor %q: want SEQ:HASH as printed by audit verify", s)
-		}
-		out = append(out, auditlog.Anchor{Seq: seq, Hash: hash})
-	}
-	return out, nil
-}

@@ -39,7 +39,7 @@ func TestOperatorVerbsAndTamperDetection(t *testing.T) {
 		{[]string{"demo", "--data", data}, "demo data loaded"},
 		{[]string{"demo", "--data", data}, "nothing loaded"},
 		{[]string{"token", "create", "--user", "alice", "--data", data}, "rmp_"},
-		{[]string{"audit", "verify", "--data", data}, "audit chain OK"},
+		{[]string{"audit", "verify", "--data", data}, "general: OK"},
 	}
 	for _, s := range steps {
 		out, err := runRoot(t, s.args...)
@@ -66,12 +66,12 @@ func TestOperatorVerbsAndTamperDetection(t *testing.T) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	out, err := runRoot(t, "audit", "verify", "--data", data)
+	out, err := runRoot(t, "audit", "verify", "--full", "--data", data)
 	if err == nil {
 		t.Fatalf("verify passed on a tampered log: %s", out)
 	}
-	if !strings.Contains(err.Error(), "entry 3") {
-		t.Fatalf("verify error %q does not name entry 3", err)
+	if !strings.Contains(err.Error(), "entry 3") || !strings.Contains(out, "general: BROKEN at entry 3") {
+		t.Fatalf("verify error %q does not name entry 3\n%s", err, out)
 	}
 }
 

@@ -254,6 +254,10 @@ func eachChunk(src func(func(Candidate) error) error, size int, fn func([]Candid
 	return err
 }
 
+// ImportVia is the via of the audit entries an import makes: the CI
+// history shows "by import IMP-7".
+func ImportVia(key string) string { return "import " + key }
+
 // applyChunk reconciles and writes one chunk of candidates in a
 // transaction of its own, with the report's counts, AppliedThrough and
 // kept rows; rep is brought up to date only once that commits.
@@ -274,7 +278,7 @@ func (s *Service) applyChunk(ctx context.Context, p auth.Principal, rep *ImportR
 				}
 			}
 		}
-		if err := rc.apply(ctx, tx, p); err != nil {
+		if err := rc.apply(ctx, tx, p, ImportVia(rep.Key)); err != nil {
 			return err
 		}
 		rc.fillKeys()

@@ -89,9 +89,15 @@ func TestImportSameDataTwiceCreatesNothingNew(t *testing.T) {
 			fmt.Sprint(web2.Tags) != "[scan]" || web2.Attributes["os"] != "linux" {
 			t.Fatalf("web-02 = %+v", web2)
 		}
-		auditBefore := len(e.auditEntries())
+		first := e.auditEntries()
+		auditBefore := len(first)
 		if auditBefore != 3 { // two CIs created (the third row folded into the first) and the import
 			t.Fatalf("%d audit entries after the first import, want 3", auditBefore)
+		}
+		for _, en := range first {
+			if en.Kind == cmdb.AuditKindCI && (en.Via != "import IMP-1" || en.Actor != "nico") {
+				t.Fatalf("CI entry of an import: actor %q via %q, want nico via import IMP-1", en.Actor, en.Via)
+			}
 		}
 
 		rep2, err := e.svc.Import(e.ctx, e.agent, cmdb.ImportRequest{Format: "csv", Filename: "hosts.csv", Candidates: cands})

@@ -389,8 +389,8 @@ func ciName(w *work) string {
 
 // apply writes the outcome: new CIs get keys from one reserved block and
 // are inserted in batches; changed CIs are updated; each gets its audit
-// entry.
-func (rc *reconciler) apply(ctx context.Context, tx Tx, p auth.Principal) error {
+// entry, made via the import (see ImportVia).
+func (rc *reconciler) apply(ctx context.Context, tx Tx, p auth.Principal, via string) error {
 	var created []*CI
 	var changes []CIChange
 	for _, w := range rc.works {
@@ -432,14 +432,14 @@ func (rc *reconciler) apply(ctx context.Context, tx Tx, p auth.Principal) error 
 		return st.err
 	}
 	for i, ci := range created {
-		rec := audit.Record{Actor: p.Actor(), Action: audit.ActionCreate, Kind: AuditKindCI, Key: ci.Key, After: st.created[i]}
+		rec := audit.Record{Actor: p.Actor(), Action: audit.ActionCreate, Kind: AuditKindCI, Key: ci.Key, After: st.created[i], Via: via}
 		if err := tx.Audit().Append(rec); err != nil {
 			return err
 		}
 	}
 	for i, ch := range changes {
 		rec := audit.Record{Actor: p.Actor(), Action: audit.ActionUpdate, Kind: AuditKindCI, Key: ch.Before.Key,
-			Before: st.before[i], After: st.after[i]}
+			Before: st.before[i], After: st.after[i], Via: via}
 		if err := tx.Audit().Append(rec); err != nil {
 			return err
 		}

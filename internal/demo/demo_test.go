@@ -74,7 +74,7 @@ func TestDemoEstate(t *testing.T) {
 			if page.Total != 1 || len(page.Items) != 1 || page.Items[0].Name != "LT-DAVE-01" {
 				t.Fatalf("requester dave sees %d CIs (%v), want only his laptop", page.Total, page.Items)
 			}
-			if n, err := a.Audit.Verify(ctx); err != nil || n == 0 {
+			if n, err := a.Audit.VerifyFull(ctx); err != nil || n == 0 {
 				t.Fatalf("audit after demo load: %d entries, %v", n, err)
 			}
 		})

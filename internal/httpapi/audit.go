@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"encoding/json"
-	"errors"
 	"mime"
 	"net/http"
 	"strings"
@@ -16,10 +15,12 @@ import (
 const NDJSONContentType = "application/x-ndjson"
 
 var auditFilterParams = append([]param{
+	{name: "stream", typ: "string", enum: []string{"general", "security"}, desc: "only entries of this stream (security: for those cleared to read it)"},
 	{name: "kind", typ: "string", desc: "only entries about this record kind: ci, relation, user, team, token, import, job"},
 	{name: "key", typ: "string", desc: "only entries about this record, by key or name, exact (CI-314, alice, NOC)"},
 	{name: "actor", typ: "string", desc: "only changes made by this username (exact); system for Rampart's own work"},
 	{name: "action", typ: "string", desc: "only this action: create, update, delete, or a verb such as revoke or retry"},
+	{name: "via", typ: "string", desc: "only entries made through this, exact: import IMP-7 for the changes an import made"},
 	{name: "since", typ: "string", format: "date-time", desc: "only entries at or after this RFC 3339 time (inclusive)"},
 	{name: "until", typ: "string", format: "date-time", desc: "only entries before this RFC 3339 time (exclusive), so consecutive windows never overlap"},
 }, pageParams...)
@@ -31,7 +32,8 @@ func (a *api) listAudit(w http.ResponseWriter, r *http.Request) error {
 	q := params(r)
 	pg := q.page()
 	f := auditlog.Filter{
-		Kind: q.str("kind"), Key: q.str("key"), Actor: q.str("actor"), Action: q.str("action"),
+		Stream: audit.Stream(q.str("stream")), Via: q.str("via"),
+		Kind:   q.str("kind"), Key: q.str("key"), Actor: q.str("actor"), Action: q.str("action"),
 		Since: q.time("since"), Until: q.time("until"), Cursor: pg.Cursor, Limit: pg.Limit,
 	}
 	if err := q.err(); err != nil {
@@ -99,30 +101,44 @@ func wantsNDJSON(r *http.Request) bool {
 }
 
 // auditVerification is the answer of GET /api/v1/audit/verify. A broken
-// chain is a finding, not a failed request: 200 with ok=false and where.
+// chain is a finding, not a failed request: 200 with ok=false, and for
+// each stream where it breaks.
 type auditVerification struct {
-	OK       bool   `json:"ok"`
-	Entries  int64  `json:"entries"`
-	BrokenAt int64  `json:"broken_at,omitempty"`
-	Reason   string `json:"reason,omitempty"`
+	OK      bool                    `json:"ok"`
+	Streams []auditlog.StreamResult `json:"streams"`
+}
+
+var auditVerifyParams = []param{
+	{name: "full", typ: "boolean", desc: "walk every entry from the first; by default verification goes on from where the last one got to, checking that entry still holds"},
+	{name: "anchor", typ: "string", desc: "a head recorded earlier as STREAM:SEQ:HASH (the anchor a verification answered); the chain must still pass through it. Repeat for several"},
 }
 
 // verifyAudit: GET /api/v1/audit/verify (admins and auditors). The service
 // method takes no principal (the CLI runs it with database access), so the
-// permission is checked here.
+// permission is checked here, and the streams verified are those the
+// caller may read: the security stream only with audit:read-restricted.
 func (a *api) verifyAudit(w http.ResponseWriter, r *http.Request) error {
-	if err := principal(r).Require(auth.AuditRead); err != nil {
+	p := principal(r)
+	if err := p.Require(auth.AuditRead); err != nil {
 		return err
 	}
-	n, err := a.d.Audit.Verify(r.Context())
-	var brk *audit.Break
-	switch {
-	case errors.As(err, &brk):
-		writeJSON(w, http.StatusOK, auditVerification{Entries: n, BrokenAt: brk.Seq, Reason: brk.Reason})
-	case err != nil:
+	q := params(r)
+	full := q.boolean("full")
+	if err := q.err(); err != nil {
 		return err
-	default:
-		writeJSON(w, http.StatusOK, auditVerification{OK: true, Entries: n})
 	}
+	anchors, err := auditlog.ParseAnchors("anchor", r.URL.Query()["anchor"])
+	if err != nil {
+		return err
+	}
+	res, err := a.d.Audit.Verify(r.Context(), auditlog.VerifyOptions{Full: full != nil && *full, Anchors: anchors, Streams: auditlog.StreamsFor(p)})
+	if err != nil {
+		return err
+	}
+	out := auditVerification{OK: true, Streams: res}
+	for _, s := range res {
+		out.OK = out.OK && s.OK
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }

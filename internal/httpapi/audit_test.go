@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -23,8 +24,17 @@ func TestAuditVerifyFindsTampering(t *testing.T) {
 				t.Fatalf("%s: %v", q, err)
 			}
 		}
-		e.run(t, v, []step{{name: "tampered", q: req{as: asAuditor, method: "GET", path: "/api/v1/audit/verify"}, want: 200,
-			contains: []string{`"ok":false`, `"broken_at":3`}}})
+		e.run(t, v, []step{
+			// Entry 3 was verified before the edit: only a full walk reads it again.
+			{name: "tampered, full walk", q: req{as: asAuditor, method: "GET", path: "/api/v1/audit/verify?full=true"}, want: 200,
+				contains: []string{`"ok":false`, `"broken_at":3`}},
+			{name: "an auditor verifies the general stream only", q: req{as: asAuditor, method: "GET", path: "/api/v1/audit/verify"}, want: 200,
+				contains: []string{`"stream":"general"`}, absent: []string{`"stream":"security"`}},
+			{name: "a security auditor verifies both", q: req{as: asSecAuditor, method: "GET", path: "/api/v1/audit/verify"}, want: 200,
+				contains: []string{`"stream":"general"`, `"stream":"security"`}},
+			{name: "an auditor passes no security anchor", q: req{as: asAuditor, method: "GET", path: "/api/v1/audit/verify?anchor=security:1:" + strings.Repeat("0", 64)}, want: 422},
+			{name: "a malformed anchor", q: req{as: asAdmin, method: "GET", path: "/api/v1/audit/verify?anchor=1:xyz"}, want: 422},
+		})
 	})
 }
 

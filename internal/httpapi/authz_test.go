@@ -165,8 +165,8 @@ func accessTable() []access {
 		{"DELETE /api/v1/tokens/{id}", func(e *env, f fixture, role string) req {
 			return req{method: "DELETE", path: "/api/v1/tokens/" + e.aToken(role)}
 		}, everyone(204)},
-		{"GET /api/v1/audit", fixed("GET", "/api/v1/audit", nil), map[string]int{asAdmin: 200, asAuditor: 200}},
-		{"GET /api/v1/audit/verify", fixed("GET", "/api/v1/audit/verify", nil), map[string]int{asAdmin: 200, asAuditor: 200}},
+		{"GET /api/v1/audit", fixed("GET", "/api/v1/audit", nil), map[string]int{asAdmin: 200, asAuditor: 200, asSecAuditor: 200}},
+		{"GET /api/v1/audit/verify", fixed("GET", "/api/v1/audit/verify", nil), map[string]int{asAdmin: 200, asAuditor: 200, asSecAuditor: 200}},
 		{"GET /api/v1/sla/definitions", fixed("GET", "/api/v1/sla/definitions?record_kind=incident", nil), staffRead(200)},
 		{"POST /api/v1/sla/definitions", func(e *env, f fixture, role string) req {
 			return req{method: "POST", path: "/api/v1/sla/definitions", body: map[string]any{"name": "OLA " + role, "record_kind": "incident",

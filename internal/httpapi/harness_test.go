@@ -36,6 +36,7 @@ const (
 	asChangeManager = "change_manager"
 	asApprover      = "approver"
 	asAuditor       = "auditor"
+	asSecAuditor    = "security_auditor"
 	asRequester     = "requester"
 	asAnonymous     = "anonymous"
 	asReadToken     = "read-token"

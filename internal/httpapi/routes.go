@@ -336,10 +336,11 @@ func (a *api) table() []route {
 					"object per line, streamed without a page limit (cursor and limit are ignored): the export for a SIEM " +
 					"or an archive."}},
 		{method: get, path: "/api/v1/audit/verify", h: a.verifyAudit,
-			doc: op{id: "verifyAudit", tag: "audit", summary: "Verify the audit hash chain", resp: "AuditVerification", perm: auth.AuditRead,
-				desc: "Recomputes the hash of every entry and its link to the one before. A broken chain is a finding, " +
-					"not a failed request: 200 with ok=false, the first entry that does not hold and why. Takes time in " +
-					"proportion to the size of the log."}},
+			doc: op{id: "verifyAudit", tag: "audit", summary: "Verify the audit hash chains", query: auditVerifyParams, resp: "AuditVerification", perm: auth.AuditRead,
+				desc: "Recomputes, for each stream the caller may read (security: audit:read-restricted), the hash of " +
+					"every entry since the last verification (every entry with full=true) and its link to the one before, " +
+					"and checks the stream's head and each anchor given. A broken chain is a finding, not a failed " +
+					"request: 200 with ok=false and, per stream, the first entry that does not hold and why."}},
 	}
 	rs = append(rs, a.incidentRoutes()...)
 	rs = append(rs, a.slaRoutes()...)

@@ -14,13 +14,20 @@ func (tx *Tx) AuditReader() auditlog.Store { return &AuditStore{tx: tx} }
 
 var _ auditlog.Store = (*AuditStore)(nil)
 
-// auditVisibility is what visibility means for the audit log. It has no owner
+// auditVisibility is what visibility means for the audit log: the
+// security stream and restricted entries are restricted. It has no owner
 // column: a visibility that covers less than all of it covers none.
-var auditVisibility = Columns{Kind: auth.KindAudit}
+var auditVisibility = Columns{Kind: auth.KindAudit, Restricted: "(stream = 'security' OR restricted)"}
 
 // auditFilter turns a filter and a visibility into WHERE conditions.
 func auditFilter(q *Query, v auth.Visibility, f auditlog.Filter) {
 	q.And(Visible(q, v, auditVisibility))
+	if f.Stream != "" {
+		q.And("stream = " + q.Arg(string(f.Stream)))
+	}
+	if f.Via != "" {
+		q.And("via = " + q.Arg(f.Via))
+	}
 	if f.Kind != "" {
 		q.And("record_kind = " + q.Arg(f.Kind))
 	}
@@ -41,8 +48,8 @@ func auditFilter(q *Query, v auth.Visibility, f auditlog.Filter) {
 	}
 }
 
-// FindEntries returns one page newest first by seq, resuming below the
-// seq in f.Cursor, and the number of entries matching f. f.Limit must
+// FindEntries returns one page newest first (by id, the order written),
+// resuming below the id in f.Cursor, and the number of entries matching f. f.Limit must
 // already be within bounds (the service sees to it).
 func (s *AuditStore) FindEntries(ctx context.Context, v auth.Visibility, f auditlog.Filter) (auditlog.Page, error) {
 	var q Query
@@ -56,10 +63,10 @@ func (s *AuditStore) FindEntries(ctx context.Context, v auth.Visibility, f audit
 		if err := DecodeCursor(f.Cursor, &after); err != nil {
 			return page, err
 		}
-		q.And("seq < " + q.Arg(after))
+		q.And("id < " + q.Arg(after))
 	}
 	limit := q.Arg(f.Limit + 1) // one more tells whether a next page exists
-	rows, err := s.tx.Query(ctx, `SELECT `+auditColumns+` FROM audit_log`+q.Where()+` ORDER BY seq DESC LIMIT `+limit, q.Args()...)
+	rows, err := s.tx.Query(ctx, `SELECT `+auditColumns+` FROM audit_log`+q.Where()+` ORDER BY id DESC LIMIT `+limit, q.Args()...)
 	if err != nil {
 		return page, err
 	}
@@ -76,14 +83,20 @@ func (s *AuditStore) FindEntries(ctx context.Context, v auth.Visibility, f audit
 	}
 	if len(page.Items) > f.Limit {
 		page.Items = page.Items[:f.Limit]
-		page.NextCursor = EncodeCursor(page.Items[f.Limit-1].Seq)
+		page.NextCursor = EncodeCursor(page.Items[f.Limit-1].ID)
 	}
 	return page, nil
 }
 
-// ExportEntries streams every entry matching f oldest first.
-func (s *AuditStore) ExportEntries(ctx context.Context, v auth.Visibility, f auditlog.Filter, fn func(audit.Entry) error) error {
+// ExportEntries returns up to limit entries matching f after id after,
+// oldest first.
+func (s *AuditStore) ExportEntries(ctx context.Context, v auth.Visibility, f auditlog.Filter, after int64, limit int) ([]audit.Entry, error) {
 	var q Query
 	auditFilter(&q, v, f)
-	return s.stream(ctx, &q, fn)
+	q.And("id > " + q.Arg(after))
+	rows, err := s.tx.Query(ctx, `SELECT `+auditColumns+` FROM audit_log`+q.Where()+` ORDER BY id LIMIT `+q.Arg(limit), q.Args()...)
+	if err != nil {
+		return nil, err
+	}
+	return Collect(rows, scanAuditEntry)
 }

@@ -75,3 +75,24 @@ func TestCIHistory(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// A CI created by an import says so in its history: "by import IMP-n",
+// from the entry's via, which is hashed with it.
+func TestCIHistoryNamesTheImport(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		e.user("aud", auth.RoleAuditor)
+		rep, err := e.cmdb.Import(context.Background(), auth.System, cmdb.ImportRequest{Format: "json", Filename: "hosts.json",
+			Candidates: []cmdb.Candidate{{Row: 1, Label: "row 1", Identifiers: cmdb.Identifiers{Hostnames: []string{"imported-01"}}}}})
+		if err != nil || rep.Created != 1 {
+			t.Fatalf("import: %+v, %v", rep, err)
+		}
+		page, err := e.cmdb.FindCIs(context.Background(), auth.System, cmdb.Filter{Query: "imported-01"})
+		if err != nil || len(page.Items) != 1 {
+			t.Fatalf("imported CI: %v, %v", page, err)
+		}
+		doc := e.login("aud").mustGet("/cis/" + page.Items[0].Key)
+		if got := doc.Find("#history tr.history-entry .via").Text(); got != "by import "+rep.Key {
+			t.Fatalf("history via %q, want %q", got, "by import "+rep.Key)
+		}
+	})
+}

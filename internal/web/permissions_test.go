@@ -38,13 +38,13 @@ func expand(path, ci string) string { return strings.ReplaceAll(path, "{ci}", ci
 // same permission the service checks, so neither a dead button nor a
 // missing one can appear.
 func TestControlsFollowPermissions(t *testing.T) {
-	staff := []auth.Role{auth.RoleAdmin, auth.RoleAgent, auth.RoleSecurityAnalyst, auth.RoleChangeManager, auth.RoleApprover, auth.RoleAuditor}
+	staff := []auth.Role{auth.RoleAdmin, auth.RoleAgent, auth.RoleSecurityAnalyst, auth.RoleChangeManager, auth.RoleApprover, auth.RoleAuditor, auth.RoleSecurityAuditor}
 	writers := []auth.Role{auth.RoleAdmin, auth.RoleAgent, auth.RoleSecurityAnalyst}
 	admin := []auth.Role{auth.RoleAdmin}
 	controls := []uiControl{
 		{"CMDB navigation", "/cis", `.nav a[href="/cis"]`, auth.AllRoles, getting("/cis")},
 		{"Imports navigation", "/cis", `.nav a[href="/imports"]`, staff, getting("/imports")},
-		{"Audit navigation", "/cis", `.nav a[href="/audit"]`, []auth.Role{auth.RoleAdmin, auth.RoleAuditor}, getting("/audit")},
+		{"Audit navigation", "/cis", `.nav a[href="/audit"]`, []auth.Role{auth.RoleAdmin, auth.RoleAuditor, auth.RoleSecurityAuditor}, getting("/audit")},
 		{"Users navigation", "/cis", `.nav a[href="/admin/users"]`, admin, getting("/admin/users")},
 		{"Teams navigation", "/cis", `.nav a[href="/admin/teams"]`, admin, getting("/admin/teams")},
 		{"Jobs navigation", "/cis", `.nav a[href="/admin/jobs"]`, admin, getting("/admin/jobs")},

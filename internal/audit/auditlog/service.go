@@ -6,6 +6,8 @@ package auditlog
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"time"
 
 	"github.com/rampart-itsm/rampart/internal/audit"
@@ -18,14 +20,16 @@ import (
 // Filter selects audit entries. Empty fields do not filter. Since is
 // inclusive and Until exclusive, so consecutive windows never overlap.
 type Filter struct {
-	Kind   string    // record kind: ci, relation, user, team, token, import, job
-	Key    string    // record key, exact
-	Actor  string    // username, exact
-	Action string    // create, update, delete, or another verb
-	Since  time.Time // at >= Since
-	Until  time.Time // at < Until
-	Cursor string    // from the previous page's NextCursor (Find only)
-	Limit  int       // page size (Find only): paging.DefaultLimit, at most paging.MaxLimit
+	Stream audit.Stream // general or security
+	Kind   string       // record kind: ci, relation, user, team, token, import, job
+	Key    string       // record key, exact
+	Actor  string       // username, exact
+	Action string       // create, update, delete, or another verb
+	Via    string       // what made the entry, exact ("import IMP-7")
+	Since  time.Time    // at >= Since
+	Until  time.Time    // at < Until
+	Cursor string       // from the previous page's NextCursor (Find only)
+	Limit  int          // page size (Find only): paging.DefaultLimit, at most paging.MaxLimit
 }
 
 // Page is one page of entries, newest first.
@@ -37,14 +41,22 @@ type Page struct {
 
 // Store reads the log. The visibility argument is applied inside the SQL,
 // so a principal without access reads nothing even if a caller forgot to
-// check, and an auditor without clearance never a restricted entry.
+// check, and an auditor without clearance neither the security stream nor
+// a restricted entry.
 type Store interface {
 	audit.Source
-	// FindEntries returns entries matching f newest first (by seq), one
-	// page after f.Cursor, and the total number matching f.
+	// FindEntries returns entries matching f newest first (in the order
+	// written), one page after f.Cursor, and the number matching f.
 	FindEntries(ctx context.Context, v auth.Visibility, f Filter) (Page, error)
-	// ExportEntries streams every entry matching f oldest first.
-	ExportEntries(ctx context.Context, v auth.Visibility, f Filter, fn func(audit.Entry) error) error
+	// ExportEntries returns up to limit entries matching f written after
+	// the entry with id after (0: from the first), oldest first.
+	ExportEntries(ctx context.Context, v auth.Visibility, f Filter, after int64, limit int) ([]audit.Entry, error)
+	// Checkpoint returns where the last verification of stream got to
+	// (the zero Anchor of the stream when none is recorded).
+	Checkpoint(ctx context.Context, stream audit.Stream) (audit.Anchor, error)
+	// SaveCheckpoint records that verification reached a; it never moves
+	// a checkpoint back.
+	SaveCheckpoint(ctx context.Context, a audit.Anchor) error
 }
 
 // Tx is the unit of work the audit service reads in; *store.Tx, whose
@@ -54,9 +66,11 @@ type Tx interface {
 	AuditReader() Store
 }
 
-// Transactor runs read-only units of work.
+// Transactor runs units of work: read-only ones for reading the log, a
+// short write one for recording a verification's checkpoint.
 type Transactor interface {
 	View(ctx context.Context, fn func(Tx) error) error
+	InTx(ctx context.Context, fn func(Tx) error) error
 }
 
 // Service reads, exports and verifies the audit log. Writing happens only
@@ -67,9 +81,11 @@ type Service struct{ t Transactor }
 func NewService(t Transactor) *Service { return &Service{t: t} }
 
 // Find returns one page of entries, newest first.
-// Callers: principals with auth.AuditRead (admin, auditor).
+// Callers: principals with auth.AuditRead (admin, auditor, security
+// auditor); the security stream and restricted entries only for those
+// with auth.AuditReadRestricted.
 // Errors: Unauthenticated, Forbidden, Invalid (bad cursor, negative limit,
-// Until before Since).
+// Until before Since, unknown stream).
 func (s *Service) Find(ctx context.Context, p auth.Principal, f Filter) (Page, error) {
 	if err := p.Require(auth.AuditRead); err != nil {
 		return Page{}, err
@@ -86,8 +102,13 @@ func (s *Service) Find(ctx context.Context, p auth.Principal, f Filter) (Page, e
 	return page, err
 }
 
+// exportPage is how many entries an export reads per snapshot: no read
+// transaction lasts as long as the export (on SQLite a long reader stops
+// WAL checkpoints while writes pile up).
+const exportPage = 1000
+
 // Export calls fn for every entry matching f, oldest first, without a
-// limit, reading from one snapshot so the export is consistent. f.Cursor
+// limit, a page at a time, each page from a snapshot of its own. f.Cursor
 // and f.Limit are ignored. An error from fn stops the export and is
 // returned as is.
 // Callers: principals with auth.AuditRead. Errors: Unauthenticated,
@@ -99,48 +120,187 @@ func (s *Service) Export(ctx context.Context, p auth.Principal, f Filter, fn fun
 	if err := checkFilter(&f); err != nil {
 		return err
 	}
-	return s.t.View(ctx, func(tx Tx) error {
-		return tx.AuditReader().ExportEntries(ctx, auth.VisibilityFor(p, auth.KindAudit), f, fn)
-	})
+	v := auth.VisibilityFor(p, auth.KindAudit)
+	for after := int64(0); ; {
+		var page []audit.Entry
+		err := s.t.View(ctx, func(tx Tx) error {
+			var err error
+			page, err = tx.AuditReader().ExportEntries(ctx, v, f, after, exportPage)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		for _, e := range page {
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		if len(page) < exportPage {
+			return nil
+		}
+		after = page[len(page)-1].ID
+	}
 }
 
-// Verify walks the whole chain and returns how many entries hold. A broken
-// chain is reported as an *audit.Break naming the first bad entry.
-// Callers: operators (rampart audit verify) and the API behind
-// auth.AuditRead; the service itself does not check a principal because
-// verification reveals no entry content.
-func (s *Service) Verify(ctx context.Context) (int64, error) { return s.CheckAnchors(ctx, nil) }
-
-// Anchor is a chain position recorded outside the database.
-type Anchor = audit.Anchor
-
-// Head returns the current anchor: the last entry's sequence and hash.
-// Operators (and the daily verification) record it outside the database,
-// for example in shipped logs, because a chain alone proves nothing
-// against someone who rewrites the whole log and recomputes every hash.
-func (s *Service) Head(ctx context.Context) (Anchor, error) {
-	var a Anchor
-	err := s.t.View(ctx, func(tx Tx) error {
-		var err error
-		a.Seq, a.Hash, err = tx.AuditReader().Head(ctx)
-		return err
-	})
-	return a, err
+// StreamsFor lists the streams p may read, and so verify: the security
+// stream only with auth.AuditReadRestricted.
+func StreamsFor(p auth.Principal) []audit.Stream {
+	if !p.Can(auth.AuditRead) {
+		return nil
+	}
+	if p.Can(auth.AuditReadRestricted) {
+		return slices.Clone(audit.Streams)
+	}
+	return []audit.Stream{audit.StreamGeneral}
 }
 
-// CheckAnchors verifies the chain holds and still passes through every
-// anchor recorded earlier; a rewritten and re-hashed log fails here even
-// though its chain is consistent. One read-only unit of work, so the head
-// and every entry come from one snapshot and a writer committing meanwhile
-// is not mistaken for tampering. Returns *audit.Break naming the entry.
-func (s *Service) CheckAnchors(ctx context.Context, anchors []Anchor) (int64, error) {
+// VerifyOptions says what a verification covers.
+type VerifyOptions struct {
+	// Full walks each stream from its first entry; otherwise verification
+	// goes on from the last checkpoint (checking that entry still holds).
+	Full bool
+	// Anchors are chain positions recorded earlier, outside the database:
+	// the walk must pass through each. A stream with an anchor at or
+	// before its checkpoint is walked in full.
+	Anchors []audit.Anchor
+	// Streams to verify; nil: all.
+	Streams []audit.Stream
+}
+
+// StreamResult is one stream's verification.
+type StreamResult struct {
+	Stream audit.Stream `json:"stream"`
+	// OK is true when the stream's chain holds.
+	OK bool `json:"ok"`
+	// Entries is how many entries of the stream hold: its length when OK,
+	// the entries before the break otherwise.
+	Entries int64 `json:"entries"`
+	// Checked is how many entries this verification read.
+	Checked int64 `json:"checked"`
+	// From is the checkpoint this verification went on from (0: a full
+	// walk from the first entry).
+	From int64 `json:"from"`
+	// Head is the last entry that holds, as an anchor STREAM:SEQ:HASH to
+	// record outside the database.
+	Head audit.Anchor `json:"-"`
+	// Anchor is Head as text.
+	Anchor string `json:"anchor"`
+	// BrokenAt and Reason name the first entry that does not hold.
+	BrokenAt int64  `json:"broken_at,omitempty"`
+	Reason   string `json:"reason,omitempty"`
+}
+
+// Verify checks each stream's chain, page by page (each page its own
+// snapshot, its head read with it, so a writer committing meanwhile is
+// not mistaken for tampering): every entry after the checkpoint (or every
+// entry, with Full), the head, and each anchor. A stream that holds moves
+// its checkpoint to its head. A broken stream is a result with OK false,
+// not an error; errors are failures to read.
+// Callers: operators (rampart audit verify, with database access, every
+// stream), the daily verification, and the API behind auth.AuditRead,
+// which passes the streams StreamsFor allows. Errors: Invalid (an anchor
+// of a stream not verified).
+func (s *Service) Verify(ctx context.Context, o VerifyOptions) ([]StreamResult, error) {
+	streams := o.Streams
+	if streams == nil {
+		streams = audit.Streams
+	}
+	for _, a := range o.Anchors {
+		if !slices.Contains(streams, a.Stream) {
+			return nil, errs.Field("anchor", "no stream %q to verify", a.Stream)
+		}
+	}
+	out := make([]StreamResult, 0, len(streams))
+	for _, stream := range streams {
+		r, err := s.verifyStream(ctx, stream, o)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// VerifyFull walks every stream from its first entry and returns how many
+// entries hold across them, or a *audit.Break for the first broken
+// stream: for tools and tests that want one answer.
+func (s *Service) VerifyFull(ctx context.Context) (int64, error) {
+	res, err := s.Verify(ctx, VerifyOptions{Full: true})
+	if err != nil {
+		return 0, err
+	}
 	var n int64
-	err := s.t.View(ctx, func(tx Tx) error {
-		var err error
-		n, err = audit.Verify(ctx, tx.AuditReader(), anchors...)
-		return err
-	})
-	return n, err
+	for _, r := range res {
+		if !r.OK {
+			return n + r.Entries, &audit.Break{Stream: r.Stream, Seq: r.BrokenAt, Reason: r.Reason}
+		}
+		n += r.Entries
+	}
+	return n, nil
+}
+
+func (s *Service) verifyStream(ctx context.Context, stream audit.Stream, o VerifyOptions) (StreamResult, error) {
+	var from audit.Anchor
+	if !o.Full {
+		err := s.t.View(ctx, func(tx Tx) error {
+			var err error
+			from, err = tx.AuditReader().Checkpoint(ctx, stream)
+			return err
+		})
+		if err != nil {
+			return StreamResult{}, err
+		}
+		for _, a := range o.Anchors {
+			if a.Stream == stream && a.Seq <= from.Seq {
+				from = audit.Anchor{Stream: stream}
+			}
+		}
+	}
+	c := audit.NewChain(stream, from, o.Anchors)
+	var brk *audit.Break
+	for done := false; !done; {
+		err := s.t.View(ctx, func(tx Tx) error {
+			var err error
+			done, err = c.Page(ctx, tx.AuditReader(), audit.PageSize)
+			return err
+		})
+		if errors.As(err, &brk) {
+			break
+		}
+		if err != nil {
+			return StreamResult{}, err
+		}
+	}
+	r := StreamResult{Stream: stream, OK: brk == nil, Entries: c.Entries(), Checked: c.Checked(), From: c.From(), Head: c.Head()}
+	r.Anchor = r.Head.String()
+	if brk != nil {
+		r.BrokenAt, r.Reason = brk.Seq, brk.Reason
+		return r, nil
+	}
+	if r.Head.Seq > from.Seq {
+		err := s.t.InTx(ctx, func(tx Tx) error { return tx.AuditReader().SaveCheckpoint(ctx, r.Head) })
+		if err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+// ParseAnchors reads anchors given as STREAM:SEQ:HASH (or SEQ:HASH for
+// the general stream), naming field in the error.
+func ParseAnchors(field string, in []string) ([]audit.Anchor, error) {
+	out := make([]audit.Anchor, 0, len(in))
+	var fe errs.Fields
+	for _, s := range in {
+		a, err := audit.ParseAnchor(s)
+		if err != nil {
+			fe.Add(field, "%s", err.Error())
+			continue
+		}
+		out = append(out, a)
+	}
+	return out, fe.Err()
 }
 
 func checkFilter(f *Filter) error {
@@ -148,6 +308,9 @@ func checkFilter(f *Filter) error {
 	f.Limit = paging.Limit(&fe, f.Limit)
 	if !f.Since.IsZero() && !f.Until.IsZero() && f.Until.Before(f.Since) {
 		fe.Add("until", "must not be before since")
+	}
+	if f.Stream != "" && !f.Stream.Valid() {
+		fe.Add("stream", "must be one of general, security")
 	}
 	return fe.Err()
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/rampart-itsm/rampart/internal/audit"
+	"github.com/rampart-itsm/rampart/internal/audit/auditlog"
 	"github.com/rampart-itsm/rampart/internal/clock"
 	"github.com/rampart-itsm/rampart/internal/errs"
 	"github.com/rampart-itsm/rampart/internal/store"
@@ -16,11 +17,11 @@ import (
 func TestVerifyHoldsForUnitsOfWork(t *testing.T) {
 	storetest.EachWithClock(t, func(t *testing.T, db *store.DB, clk *clock.Fake) {
 		svc := service(db)
-		if n, err := svc.Verify(context.Background()); err != nil || n != 0 {
+		if n, err := svc.VerifyFull(context.Background()); err != nil || n != 0 {
 			t.Fatalf("empty log: %d, %v", n, err)
 		}
 		history(t, db, clk)
-		if n, err := svc.Verify(context.Background()); err != nil || n != 6 {
+		if n, err := svc.VerifyFull(context.Background()); err != nil || n != 6 {
 			t.Fatalf("verify = %d, %v; want 6 entries, no error", n, err)
 		}
 	})
@@ -71,7 +72,7 @@ func TestVerifyFindsAnEditedEntry(t *testing.T) {
 				if n, _ := res.RowsAffected(); n != 1 {
 					t.Fatalf("edit changed %d rows", n)
 				}
-				n, err := service(db).Verify(context.Background())
+				n, err := service(db).VerifyFull(context.Background())
 				var b *audit.Break
 				if !errors.As(err, &b) || b.Seq != 5 || !strings.Contains(b.Reason, "edited") {
 					t.Fatalf("verify = %v, want a break at entry 5 (edited)", err)
@@ -111,7 +112,7 @@ func TestVerifyFindsRemovedEntries(t *testing.T) {
 				if _, err := db.SQL().Exec(del); err != nil {
 					t.Fatal(err)
 				}
-				_, err := service(db).Verify(context.Background())
+				_, err := service(db).VerifyFull(context.Background())
 				var b *audit.Break
 				if !errors.As(err, &b) || b.Seq != tc.wantSeq || !strings.Contains(b.Reason, tc.reason) {
 					t.Fatalf("verify = %v, want a break at entry %d (%s)", err, tc.wantSeq, tc.reason)
@@ -127,7 +128,7 @@ func TestHeadFollowsTheLastEntry(t *testing.T) {
 	storetest.EachWithClock(t, func(t *testing.T, db *store.DB, clk *clock.Fake) {
 		history(t, db, clk)
 		err := db.View(context.Background(), func(tx *store.Tx) error {
-			seq, hash, err := tx.AuditLog().Head(context.Background())
+			seq, hash, err := tx.AuditLog().Head(context.Background(), audit.StreamGeneral)
 			if err != nil {
 				return err
 			}
@@ -174,24 +175,24 @@ func TestVerifyCatchesTamperingPastTheHead(t *testing.T) {
 		history(t, db, clk)
 		h3 := hashOf(t, db, 3)
 		// The head moves only forward, onto the last entry.
-		mustRefuse(t, db, `UPDATE audit_head SET last_seq = 3, last_hash = $1 WHERE id = 1`, h3)
-		mustRefuse(t, db, `UPDATE audit_head SET last_seq = 7 WHERE id = 1`)
-		mustRefuse(t, db, `DELETE FROM audit_head`)
+		mustRefuse(t, db, `UPDATE audit_heads SET last_seq = 3, last_hash = $1 WHERE stream = 'general'`, h3)
+		mustRefuse(t, db, `UPDATE audit_heads SET last_seq = 7 WHERE stream = 'general'`)
+		mustRefuse(t, db, `DELETE FROM audit_heads`)
+		mustRefuse(t, db, `INSERT INTO audit_heads (stream, last_seq, last_hash) VALUES ('other', 3, $1)`, h3)
 		t.Run("edited entry, head set back", func(t *testing.T) {
-			real := audit.Anchor{Seq: 6, Hash: hashOf(t, db, 6)}
+			real := audit.Anchor{Stream: audit.StreamGeneral, Seq: 6, Hash: hashOf(t, db, 6)}
 			dropTrigger(t, db, "audit_log_no_update")
-			dropTriggerOn(t, db, "audit_head_follows_log", "audit_head")
+			dropTriggerOn(t, db, "audit_heads_follow_log", "audit_heads")
 			for _, q := range []string{`UPDATE audit_log SET actor = 'mallory' WHERE seq = 5`,
-				`UPDATE audit_head SET last_seq = 3, last_hash = '` + h3 + `' WHERE id = 1`} {
+				`UPDATE audit_heads SET last_seq = 3, last_hash = '` + h3 + `' WHERE stream = 'general'`} {
 				if _, err := db.SQL().Exec(q); err != nil {
 					t.Fatal(err)
 				}
 			}
 			for _, anchors := range [][]audit.Anchor{nil, {real}} {
-				_, err := service(db).CheckAnchors(context.Background(), anchors)
-				var b *audit.Break
-				if !errors.As(err, &b) || b.Seq != 4 || !strings.Contains(b.Reason, "past the chain head") {
-					t.Fatalf("verify with %d anchors = %v, want a break at entry 4 (past the head)", len(anchors), err)
+				r := verifyGeneral(t, db, anchors)
+				if r.OK || r.BrokenAt != 4 || !strings.Contains(r.Reason, "past the chain head") {
+					t.Fatalf("verify with %d anchors = %+v, want a break at entry 4 (past the head)", len(anchors), r)
 				}
 			}
 		})
@@ -199,18 +200,16 @@ func TestVerifyCatchesTamperingPastTheHead(t *testing.T) {
 	storetest.EachWithClock(t, func(t *testing.T, db *store.DB, clk *clock.Fake) {
 		history(t, db, clk)
 		h6 := hashOf(t, db, 6)
-		forge := `INSERT INTO audit_log (seq, at, actor, action, record_kind, record_key, prev_hash, hash)
-			SELECT 7, at, 'mallory', action, record_kind, record_key, $1, $2 FROM audit_log WHERE seq = 6`
+		forge := `INSERT INTO audit_log (stream, seq, at, actor, action, record_kind, record_key, format, prev_hash, hash)
+			SELECT stream, 7, at, 'mallory', action, record_kind, record_key, format, $1, $2 FROM audit_log WHERE seq = 6`
 		deadbeef := strings.Repeat("deadbeef", 8)
 		mustRefuse(t, db, forge, deadbeef, deadbeef) // does not link to the head
 		if _, err := db.SQL().Exec(forge, h6, deadbeef); err != nil {
 			t.Fatalf("forged entry linking to the head: %v (SQL cannot check its hash)", err)
 		}
-		for _, anchors := range [][]audit.Anchor{nil, {{Seq: 6, Hash: h6}}} {
-			_, err := service(db).CheckAnchors(context.Background(), anchors)
-			var b *audit.Break
-			if !errors.As(err, &b) || b.Seq != 7 {
-				t.Fatalf("verify with %d anchors = %v, want a break at entry 7", len(anchors), err)
+		for _, anchors := range [][]audit.Anchor{nil, {{Stream: audit.StreamGeneral, Seq: 6, Hash: h6}}} {
+			if r := verifyGeneral(t, db, anchors); r.OK || r.BrokenAt != 7 {
+				t.Fatalf("verify with %d anchors = %+v, want a break at entry 7", len(anchors), r)
 			}
 		}
 		err := db.InTx(context.Background(), func(tx *store.Tx) error {
@@ -220,4 +219,14 @@ func TestVerifyCatchesTamperingPastTheHead(t *testing.T) {
 			t.Fatalf("audited write after a forged entry: %v (kind %q), want an internal error", err, k)
 		}
 	})
+}
+
+// verifyGeneral walks the general stream in full with anchors.
+func verifyGeneral(t *testing.T, db *store.DB, anchors []audit.Anchor) auditlog.StreamResult {
+	t.Helper()
+	res, err := service(db).Verify(context.Background(), auditlog.VerifyOptions{Full: true, Anchors: anchors, Streams: []audit.Stream{audit.StreamGeneral}})
+	if err != nil || len(res) != 1 {
+		t.Fatalf("verify: %v, %v", res, err)
+	}
+	return res[0]
 }

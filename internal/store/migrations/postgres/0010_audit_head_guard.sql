@@ -1,5 +1,5 @@
 -- The audit chain's head is guarded like the log (PostgreSQL). Keep in
--- step with sqlite/0008_audit_head_guard.sql, which says why.
+-- step with sqlite/0010_audit_head_guard.sql, which says why.
 --
 -- The append check runs once per statement over its new rows (a bulk
 -- import inserts thousands of entries per statement): each must link to

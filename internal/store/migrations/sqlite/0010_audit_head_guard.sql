@@ -1,5 +1,5 @@
 -- The audit chain's head is guarded like the log (SQLite). Keep in step
--- with postgres/0008_audit_head_guard.sql.
+-- with postgres/0010_audit_head_guard.sql.
 --
 -- An entry is accepted only as the next link of the chain: its seq follows
 -- the last stored entry and its prev_hash is that entry's hash. The head
