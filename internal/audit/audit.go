@@ -222,4 +222,3 @@ func marshalState(v any) (json.RawMessage, error) {
 	}
 	return json.Marshal(v)
 }
-

@@ -70,4 +70,3 @@ still holds); --full walks every entry from the first.`,
 	cmd.AddCommand(verify)
 	return cmd
 }
-

@@ -33,7 +33,7 @@ func (a *api) listAudit(w http.ResponseWriter, r *http.Request) error {
 	pg := q.page()
 	f := auditlog.Filter{
 		Stream: audit.Stream(q.str("stream")), Via: q.str("via"),
-		Kind:   q.str("kind"), Key: q.str("key"), Actor: q.str("actor"), Action: q.str("action"),
+		Kind: q.str("kind"), Key: q.str("key"), Actor: q.str("actor"), Action: q.str("action"),
 		Since: q.time("since"), Until: q.time("until"), Cursor: pg.Cursor, Limit: pg.Limit,
 	}
 	if err := q.err(); err != nil {
