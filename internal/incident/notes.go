@@ -54,7 +54,7 @@ func (s *Service) AddNote(ctx context.Context, p auth.Principal, key, kind, body
 			return err
 		}
 		return tx.Audit().Append(audit.Record{Actor: p.Actor(), Action: audit.ActionCreate, Kind: AuditKindNote,
-			Key: inc.Key + "#" + strconv.FormatInt(n.ID, 10), After: n})
+			Key: inc.Key + "#" + strconv.FormatInt(n.ID, 10), After: n, Restricted: inc.Security})
 	})
 	return n, err
 }
@@ -183,7 +183,10 @@ func (s *Service) changeShare(ctx context.Context, p auth.Principal, key, user, 
 				return errs.Field("team", "no team named %q", team)
 			}
 		}
-		rec := audit.Record{Actor: p.Actor(), Kind: AuditKindShare, Key: inc.Key + ":" + user + team}
+		// Sharing decides who may read a need-to-know record: a security
+		// event, kept where only cleared auditors read it.
+		rec := audit.Record{Actor: p.Actor(), Kind: AuditKindShare, Key: inc.Key + ":" + user + team,
+			Stream: audit.StreamSecurity, Restricted: inc.Security}
 		if add {
 			err, rec.Action, rec.After = st.InsertShare(ctx, &sh), audit.ActionCreate, sh
 		} else {

@@ -227,10 +227,11 @@ type matrixState struct {
 func auditIncident(tx Tx, p auth.Principal, action string, before, after *Incident) error {
 	rec := audit.Record{Actor: p.Actor(), Action: action, Kind: AuditKindIncident}
 	if before != nil {
-		rec.Before, rec.Key = before, before.Key
+		rec.Before, rec.Key, rec.Restricted = before, before.Key, before.Security
 	}
 	if after != nil {
 		rec.After, rec.Key = after, after.Key
+		rec.Restricted = rec.Restricted || after.Security
 	}
 	return tx.Audit().Append(rec)
 }
