@@ -97,7 +97,7 @@ func TestScenarioResponsesMatchDocument(t *testing.T) {
 			{name: "import report", q: req{as: asAgent, method: "GET", path: "/api/v1/imports/IMP-1?limit=10"}, want: 200, contains: []string{`"status":"done"`, `"applied_through":3`}},
 			{name: "bulk", q: req{as: asAgent, method: "POST", path: "/api/v1/cis/bulk", body: `[{"name":"fw-01","kind":"network_device","identifiers":{"ips":["10.0.9.1"]}}]`}, want: 201, contains: []string{`"created":1`}},
 			{name: "audit page", q: req{as: asAuditor, method: "GET", path: "/api/v1/audit?kind=ci&limit=5"}, want: 200, contains: []string{`"record_kind":"ci"`, `"hash"`}},
-			{name: "audit ndjson", q: req{as: asAdmin, method: "GET", path: "/api/v1/audit?kind=ci", headers: map[string]string{"Accept": NDJSONContentType}}, want: 200, contains: []string{"\n{\"seq\":"}},
+			{name: "audit ndjson", q: req{as: asAdmin, method: "GET", path: "/api/v1/audit?kind=ci", headers: map[string]string{"Accept": NDJSONContentType}}, want: 200, contains: []string{"\n{\"stream\":\"general\",\"seq\":"}},
 			{name: "audit verify", q: req{as: asAuditor, method: "GET", path: "/api/v1/audit/verify"}, want: 200, contains: []string{`"ok":true`}},
 			{name: "audit denied", q: req{as: asAgent, method: "GET", path: "/api/v1/audit"}, want: 403},
 			{name: "users", q: req{as: asAdmin, method: "GET", path: "/api/v1/users"}, want: 200, contains: []string{`"total":` + strconv.Itoa(len(roleUsers))}, absent: []string{"password_hash", "argon2"}},
