@@ -118,7 +118,7 @@ func TestStoreQueriesApplyVisibility(t *testing.T) {
 		tombKind := vt.Kind{Name: "tombstone of an incident that became a security incident", Marker: moved.Key,
 			// Those cleared for security incidents still see it; the
 			// others learn it left their view. The requester never saw it.
-			Sees: []string{"agent", "change_manager", "approver", "auditor", vt.Other}, Reads: []vt.Read{
+			Sees: []string{"agent", "change_manager", "approver", "auditor", "security_auditor", vt.Other}, Reads: []vt.Read{
 				{Name: "FindIncidents tombstones", Shown: func(t *testing.T, v vt.Viewer) bool {
 					return read(t, v, func(st incident.Store, vs incident.Views) (bool, error) {
 						p, err := st.FindIncidents(ctx, incident.Filter{UpdatedSince: since, IncludeDeleted: true, Sort: "-created", Limit: 100}, vs)
