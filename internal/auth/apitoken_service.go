@@ -75,16 +75,28 @@ func ownTarget(p Principal, username string) (string, error) {
 	return username, nil
 }
 
+// Token lifetimes: every token expires.
+const (
+	// DefaultTokenLifetime is a new token's life when none is asked for.
+	DefaultTokenLifetime = 90 * 24 * time.Hour
+	// MaxTokenLifetime is the longest life a token may be given.
+	MaxTokenLifetime = 365 * 24 * time.Hour
+)
+
 // CreateToken issues an API token for username ("" for the caller) with
 // the given scopes (none: ScopeFull) and returns it; it is shown this
 // once, only its hash is kept. Users may create their own tokens;
 // auth.TokenManage creates them for anyone. A caller whose own token is
-// limited by scopes cannot issue tokens. expiresAt nil means no expiry.
-// Errors: Unauthenticated, Forbidden, Invalid (name, expiry, scopes,
-// disabled user), NotFound (no such user).
+// limited by scopes, or who signed in with a temporary password, cannot
+// issue tokens. expiresAt nil means DefaultTokenLifetime from now; it may
+// be at most MaxTokenLifetime away. Errors: Unauthenticated, Forbidden,
+// Invalid (name, expiry, scopes, disabled user), NotFound (no such user).
 func (s *Service) CreateToken(ctx context.Context, p Principal, username, name string, expiresAt *time.Time, scopes ...TokenScope) (string, Token, error) {
 	username, err := ownTarget(p, username)
 	if err != nil {
+		return "", Token{}, err
+	}
+	if err := p.RequirePasswordChosen(); err != nil {
 		return "", Token{}, err
 	}
 	if !p.Allows(ScopeFull) {
@@ -100,13 +112,18 @@ func (s *Service) CreateToken(ctx context.Context, p Principal, username, name s
 		fe.Add("name", "is required")
 	}
 	checkText(&fe, "name", name, 100)
+	now := s.now()
+	at := now.Add(DefaultTokenLifetime)
 	if expiresAt != nil {
-		at := clock.Normalize(*expiresAt)
-		if !at.After(s.now()) {
-			fe.Add("expires_at", "must be in the future")
-		}
-		expiresAt = &at
+		at = clock.Normalize(*expiresAt)
 	}
+	switch {
+	case !at.After(now):
+		fe.Add("expires_at", "must be in the future")
+	case at.After(now.Add(MaxTokenLifetime)):
+		fe.Add("expires_at", "must be at most %d days away", MaxTokenLifetime/(24*time.Hour))
+	}
+	expiresAt = &at
 	if err := fe.Err(); err != nil {
 		return "", Token{}, err
 	}
@@ -178,6 +195,44 @@ func (s *Service) RevokeToken(ctx context.Context, p Principal, id int64) error 
 		return tx.Audit().Append(audit.Record{Actor: p.Actor(), Action: "revoke", Kind: auditToken,
 			Key: strconv.FormatInt(id, 10), Before: t.Token, After: after})
 	})
+}
+
+// FindAllTokens lists every user's tokens, newest first, limit of them
+// (paging.Clamp) with ids below before (0: from the newest), revoked and
+// expired ones included. Needs auth.TokenManage. Errors: Unauthenticated,
+// Forbidden.
+func (s *Service) FindAllTokens(ctx context.Context, p Principal, before int64, limit int) ([]Token, error) {
+	if err := p.Require(TokenManage); err != nil {
+		return nil, err
+	}
+	var out []Token
+	err := s.tx.View(ctx, func(tx Tx) (err error) {
+		out, err = tx.Auth().FindAllTokens(ctx, VisibilityFor(p, KindToken), before, ClampLimit(limit))
+		return err
+	})
+	return out, err
+}
+
+// revokeAllTokens revokes every live token of a user, each with its own
+// audit entry naming why, in the caller's unit of work.
+func (s *Service) revokeAllTokens(ctx context.Context, tx Tx, p Principal, userID int64, reason string) error {
+	ids, err := tx.Auth().RevokeUserTokens(ctx, userID, s.now())
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if err := tx.Audit().Append(audit.Record{Actor: p.Actor(), Action: "revoke", Kind: auditToken,
+			Key: strconv.FormatInt(id, 10), After: revokeDetail{Reason: reason}}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// revokeDetail is the audit detail of a token revoked with its user's
+// credentials.
+type revokeDetail struct {
+	Reason string `json:"reason"`
 }
 
 // notFound gives a NotFound error a message naming what was looked for;

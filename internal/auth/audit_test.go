@@ -7,12 +7,14 @@ import (
 
 	"github.com/rampart-itsm/rampart/internal/audit"
 	"github.com/rampart-itsm/rampart/internal/auth"
+	"github.com/rampart-itsm/rampart/internal/errs"
 	"github.com/rampart-itsm/rampart/internal/store"
 )
 
 // TestAuditTrailIsCompleteAndSecretFree makes every kind of auth write and
-// checks each left an entry, and that no password, password hash, token or
-// token hash reached the audit log.
+// sign-in event and checks each left an entry, and that no password (tried
+// or set), password hash, session id, token or token hash reached the
+// audit log.
 func TestAuditTrailIsCompleteAndSecretFree(t *testing.T) {
 	each(t, func(t *testing.T, f *fixture) {
 		admin := f.user("root", auth.RoleAdmin)
@@ -24,7 +26,13 @@ func TestAuditTrailIsCompleteAndSecretFree(t *testing.T) {
 			}
 		}
 		var secrets []string
-		_, err := f.svc.CreateTeam(f.ctx, admin, auth.Team{Name: "NOC", Members: []string{"alice"}})
+		_, _, err := f.svc.Login(f.ctx, "alice", "a wrong password")
+		wantKind(t, err, errs.Unauthenticated)
+		secrets = append(secrets, "a wrong password")
+		sid := f.login("alice", testPassword)
+		secrets = append(secrets, sid, auth.HashToken(sid))
+		must(f.svc.Logout(f.ctx, sid))
+		_, err = f.svc.CreateTeam(f.ctx, admin, auth.Team{Name: "NOC", Members: []string{"alice"}})
 		must(err)
 		_, err = f.svc.UpdateTeam(f.ctx, admin, "NOC", auth.TeamUpdate{Description: ptr("Network operations")})
 		must(err)
@@ -37,15 +45,23 @@ func TestAuditTrailIsCompleteAndSecretFree(t *testing.T) {
 		must(err)
 		secrets = append(secrets, raw, auth.HashToken(raw))
 		must(f.svc.RevokeToken(f.ctx, admin, tok.ID))
+		raw2, tok2, err := f.svc.CreateToken(f.ctx, alice, "", "second", nil)
+		must(err)
+		secrets = append(secrets, raw2, auth.HashToken(raw2))
+		_, err = f.svc.UpdateUser(f.ctx, admin, "alice", auth.UserUpdate{Disabled: ptr(true)})
+		must(err)
 		must(f.svc.DeleteTeam(f.ctx, admin, "NOC"))
 		must(f.svc.DeleteUser(f.ctx, admin, "alice"))
 		secrets = append(secrets, f.scalar(`SELECT password_hash FROM users WHERE username = 'root'`))
 
 		got := f.strings(`SELECT actor || ' ' || action || ' ' || record_kind || ' ' || record_key FROM audit_log ORDER BY seq`)
-		tokenKey := fmt.Sprint(tok.ID)
+		tokenKey, token2Key := fmt.Sprint(tok.ID), fmt.Sprint(tok2.ID)
 		want := []string{
 			"system create user root",
 			"system create user alice",
+			"anonymous login_failed user alice",
+			"alice login user alice",
+			"alice logout user alice",
 			"root create team NOC",
 			"root update team NOC",
 			"root update user alice",
@@ -53,6 +69,9 @@ func TestAuditTrailIsCompleteAndSecretFree(t *testing.T) {
 			"alice change_password user alice",
 			"alice create token " + tokenKey,
 			"root revoke token " + tokenKey,
+			"alice create token " + token2Key,
+			"root revoke token " + token2Key,
+			"root update user alice",
 			"root delete team NOC",
 			"root delete user alice",
 		}

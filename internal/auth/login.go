@@ -48,7 +48,7 @@ func (s *Service) Login(ctx context.Context, username, password string) (session
 	}
 	if !ok || !known {
 		s.loginFailures.Add(1)
-		if err := s.passwordFailed(ctx, keys, username, signInRecord(ctx, "login_failed", username, badLogin)); err != nil {
+		if err := s.passwordFailed(ctx, keys, username, signInRecord(ctx, "login_failed", username, "invalid credentials")); err != nil {
 			return "", Session{}, err
 		}
 		return "", Session{}, errs.E(errs.Unauthenticated, badLogin)

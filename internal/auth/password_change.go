@@ -46,7 +46,7 @@ func (s *Service) ChangePassword(ctx context.Context, p Principal, oldPassword, 
 	case !ok:
 		s.loginFailures.Add(1)
 		if err := s.passwordFailed(ctx, keys, acct.Username, audit.Record{Actor: p.Actor(),
-			Action: "change_password_failed", Kind: auditUser, Key: acct.Username, After: clientDetail(ctx, "wrong current password")}); err != nil {
+			Action: "change_password_failed", Kind: auditUser, Key: acct.Username, After: clientDetail(ctx, "wrong current credentials")}); err != nil {
 			return err
 		}
 		return errs.Field("old_password", "does not match your current password")

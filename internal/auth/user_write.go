@@ -115,7 +115,7 @@ func (s *Service) UpdateUser(ctx context.Context, p Principal, username string, 
 		if updated, err = tx.Auth().UpdateUser(ctx, after); err != nil {
 			return err
 		}
-		if err := endSessionsIfNeeded(ctx, tx, before, after, hash != "" && after.MustChangePassword); err != nil {
+		if err := s.revokeCredentials(ctx, tx, p, before, after, hash != "", self); err != nil {
 			return err
 		}
 		if err := tx.Audit().Append(audit.Record{Actor: p.Actor(), Action: audit.ActionUpdate, Kind: auditUser, Key: username, Before: before, After: updated}); err != nil {
@@ -145,12 +145,27 @@ func (s *Service) ResetPassword(ctx context.Context, p Principal, username strin
 	return password, nil
 }
 
-// endSessionsIfNeeded signs a user out everywhere when they were just
-// disabled or had their password reset by someone else: both are what an
-// administrator does to a compromised account.
-func endSessionsIfNeeded(ctx context.Context, tx Tx, before, after User, reset bool) error {
-	if reset || (after.Disabled && !before.Disabled) {
-		return tx.Auth().DeleteUserSessions(ctx, after.ID)
+// revokeCredentials ends what a change to a user's account should end. A
+// password reset (set by someone else, or a one-time password) and
+// disabling are what an administrator does to a compromised account: every
+// session ends and every API token is revoked for good (enabling the
+// account again revives none). Setting your own password ends your other
+// sessions.
+func (s *Service) revokeCredentials(ctx context.Context, tx Tx, p Principal, before, after User, newPassword, self bool) error {
+	reset := newPassword && after.MustChangePassword
+	disabled := after.Disabled && !before.Disabled
+	switch {
+	case reset || disabled:
+		if err := tx.Auth().DeleteUserSessions(ctx, after.ID); err != nil {
+			return err
+		}
+		reason := "password reset"
+		if disabled {
+			reason = "account disabled"
+		}
+		return s.revokeAllTokens(ctx, tx, p, after.ID, reason)
+	case newPassword && self:
+		return tx.Auth().DeleteOtherSessions(ctx, after.ID, p.session)
 	}
 	return nil
 }

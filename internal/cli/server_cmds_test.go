@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	_ "modernc.org/sqlite"
 
@@ -159,6 +160,55 @@ func TestVerbsRefuseAMissingDatabase(t *testing.T) {
 	for _, args := range [][]string{{"migrate", "--data", data}, {"audit", "verify", "--data", data}} {
 		if out, err := runRoot(t, args...); err != nil {
 			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+	}
+}
+
+// TestTokenCreateExpires: token create gives 90 days unless --expires
+// says otherwise (days or a duration), and refuses more than 365 days or
+// a value it cannot read.
+func TestTokenCreateExpires(t *testing.T) {
+	data := t.TempDir()
+	if out, err := runRoot(t, "demo", "--data", data); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out)
+	}
+	for _, c := range []struct {
+		expires string
+		want    time.Duration // 0: refused
+	}{
+		{"", auth.DefaultTokenLifetime},
+		{"30d", 30 * 24 * time.Hour},
+		{"12h", 12 * time.Hour},
+		{"366d", 0},
+		{"soon", 0},
+		{"0d", 0},
+	} {
+		args := []string{"token", "create", "--user", "alice", "--name", "exp " + c.expires, "--data", data}
+		if c.expires != "" {
+			args = append(args, "--expires", c.expires)
+		}
+		start := time.Now()
+		out, err := runRoot(t, args...)
+		if c.want == 0 {
+			if err == nil {
+				t.Errorf("--expires %q accepted: %s", c.expires, out)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("--expires %q: %v\n%s", c.expires, err, out)
+		}
+		a, err := app.Open(context.Background(), app.Config{Target: filepath.Join(data, "rampart.db")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		toks, err := a.Auth.FindTokens(context.Background(), auth.System, "alice")
+		a.Close()
+		if err != nil || toks[0].ExpiresAt == nil {
+			t.Fatalf("tokens %v %v", toks, err)
+		}
+		if at := *toks[0].ExpiresAt; at.Before(start.Add(c.want-time.Minute)) || at.After(time.Now().Add(c.want+time.Minute)) {
+			t.Errorf("--expires %q: token expires at %v, want about %v from now", c.expires, at, c.want)
 		}
 	}
 }

@@ -2,6 +2,9 @@ package cli
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -12,7 +15,7 @@ import (
 
 func newTokenCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "token", Short: "Manage API tokens"}
-	var user, name, scope string
+	var user, name, scope, expires string
 	create := &cobra.Command{
 		Use:   "create",
 		Short: "Print a new API token for a user (for scripts and first set-up)",
@@ -26,7 +29,12 @@ func newTokenCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				token, _, err := a.Auth.CreateToken(cmd.Context(), auth.System, user, name, nil, scopes...)
+				life, err := parseLifetime(expires)
+				if err != nil {
+					return err
+				}
+				at := a.Clock.Now().Add(life)
+				token, _, err := a.Auth.CreateToken(cmd.Context(), auth.System, user, name, &at, scopes...)
 				if err != nil {
 					return err
 				}
@@ -38,8 +46,24 @@ func newTokenCmd() *cobra.Command {
 	create.Flags().StringVar(&user, "user", "", "user the token acts as (required)")
 	create.Flags().StringVar(&name, "name", "cli", "a label to recognise the token by")
 	create.Flags().StringVar(&scope, "scope", "full", "what the token may do: full, read (no writes) or metrics (GET /metrics only); comma-separated for several")
+	create.Flags().StringVar(&expires, "expires", "90d", "how long the token works: days (30d) or a duration (12h), at most 365d")
 	_ = create.MarkFlagRequired("user")
 	addDBFlags(create)
 	cmd.AddCommand(create)
 	return cmd
+}
+
+// parseLifetime reads a token lifetime as typed: whole days ("30d") or a
+// Go duration ("12h", "90m").
+func parseLifetime(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err == nil && n > 0 {
+			return time.Duration(n) * 24 * time.Hour, nil
+		}
+	} else if d, err := time.ParseDuration(s); err == nil && d > 0 {
+		return d, nil
+	}
+	return 0, fmt.Errorf("--expires %q: want a number of days such as 30d, or a duration such as 12h", s)
 }

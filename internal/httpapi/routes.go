@@ -323,7 +323,9 @@ func (a *api) table() []route {
 			doc: op{id: "createToken", tag: "tokens", summary: "Issue an API token; the secret is in this answer only", body: "TokenInput", status: created, resp: "NewToken",
 				desc: "Issues a token for yourself, or with user for someone else (token:manage, admin). The secret in " +
 					"token is shown in this answer only and stored as a hash: keep it. Send it as Authorization: Bearer " +
-					"TOKEN; it acts with the roles of its user. Recorded in the audit log without the secret."}},
+					"TOKEN; it acts with the roles of its user. Every token expires: 90 days from now unless expires_at " +
+					"says otherwise, at most 365 days. Its last use is recorded (at most once a minute). An admin's " +
+					"password reset or disabling the user revokes it for good. Recorded in the audit log without the secret."}},
 		{method: del, path: "/api/v1/tokens/{id}", h: a.deleteToken, write: true,
 			doc: op{id: "revokeToken", tag: "tokens", summary: "Revoke an API token", status: gone,
 				desc: "Revokes the token at once: requests with it answer 401 from then on. Revoking a revoked token " +

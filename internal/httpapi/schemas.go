@@ -377,7 +377,7 @@ func schemas() obj {
 		"TokenInput": object("a token to issue", []string{"name"}, obj{
 			"name":       str("what the token is for, e.g. \"nightly nmap import\", up to 100 characters"),
 			"user":       str("username the token acts as; default yourself (another user needs token:manage)"),
-			"expires_at": timestamp("when the token stops working; must be in the future. Absent: no expiry"),
+			"expires_at": timestamp("when the token stops working: in the future, at most 365 days away. Absent: 90 days from now"),
 			"scopes":     array(descScopes+" Absent or empty: full", enum("a scope", scopeNames())),
 		}),
 		"TokenList": listOfSchema("one user's API tokens, newest first, revoked and expired included", "Token"),
@@ -452,7 +452,7 @@ func tokenProps() obj {
 		"username":     str("the user it acts as, with that user's roles"),
 		"scopes":       array(descScopes, enum("a scope", scopeNames())),
 		"created_at":   timestamp("when it was issued (UTC)"),
-		"expires_at":   timestamp("when it stops working; absent: never"),
+		"expires_at":   timestamp("when it stops working; absent only on tokens issued before every token expired"),
 		"last_used_at": timestamp("last request made with it, recorded at most once a minute; absent: never used"),
 		"revoked_at":   timestamp("when it was revoked; absent while it works"),
 	}

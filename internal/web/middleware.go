@@ -95,8 +95,9 @@ func (s *server) public(h handlerFunc) http.Handler {
 
 // page serves a page for signed-in users: anonymous visitors are sent to
 // the sign-in form and come back afterwards; POSTs must carry the CSRF
-// token; a user who must change their password does that first.
-func (s *server) page(h handlerFunc) http.Handler {
+// token; a user who signed in with a temporary password is sent to change
+// it first unless the page is one of the few that allow it (temporary).
+func (s *server) page(h handlerFunc, temporary bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, err := httpauth.Identify(r.Context(), s.Auth, r)
 		if errs.Is(err, errs.Unauthenticated) {
@@ -146,7 +147,7 @@ func (s *server) page(h handlerFunc) http.Handler {
 			s.renderError(w, r, rq, err)
 			return
 		}
-		if rq.User.MustChangePassword && r.URL.Path != "/account/password" && r.URL.Path != "/logout" {
+		if (rq.P.MustChangePassword || rq.User.MustChangePassword) && !temporary {
 			http.Redirect(w, r, "/account/password", http.StatusSeeOther)
 			return
 		}

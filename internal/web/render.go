@@ -139,6 +139,7 @@ var flashes = map[string]string{
 	"disabled":         "User disabled.",
 	"enabled":          "User enabled.",
 	"unlocked":         "Sign-in lock lifted.",
+	"revoked":          "Token revoked.",
 	"retried":          "Job queued again.",
 	"note-added":       "Added to the timeline.",
 }

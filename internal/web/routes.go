@@ -2,64 +2,94 @@ package web
 
 import "net/http"
 
-// routes is the one table of UI paths. Pages behind s.page need a signed-in
-// user and, for POST, the session's CSRF token.
+// pageRoute is one UI path and how it is served.
+type pageRoute struct {
+	pattern string
+	h       handlerFunc
+	// public pages need no sign-in; the others need a signed-in user and,
+	// for POST, the session's CSRF token.
+	public bool
+	// temporary marks what a user signed in with a temporary password may
+	// use: changing it and signing out. Every other page sends them to
+	// the change-password form first (TestTemporaryPasswordGate).
+	temporary bool
+}
+
+// table is the one table of UI paths.
+func (s *server) table() []pageRoute {
+	return []pageRoute{
+		{pattern: "GET /login", h: s.loginForm, public: true},
+		{pattern: "POST /login", h: s.login, public: true},
+		{pattern: "POST /logout", h: s.logout, temporary: true},
+		{pattern: "GET /account/password", h: s.passwordForm, temporary: true},
+		{pattern: "POST /account/password", h: s.changePassword, temporary: true},
+		{pattern: "GET /{$}", h: s.home},
+		{pattern: "GET /account/tokens", h: s.myTokens},
+		{pattern: "POST /account/tokens/{id}/revoke", h: s.tokenRevoke},
+
+		{pattern: "GET /cis", h: s.ciList},
+		{pattern: "POST /cis", h: s.ciCreate},
+		{pattern: "GET /cis/new", h: s.ciNew},
+		{pattern: "GET /cis/export.csv", h: s.ciExport},
+		{pattern: "GET /pick/{what}", h: s.pick},
+		{pattern: "GET /cis/{key}", h: s.ciShow},
+		{pattern: "GET /cis/{key}/edit", h: s.ciEdit},
+		{pattern: "POST /cis/{key}", h: s.ciUpdate},
+		{pattern: "GET /cis/{key}/delete", h: s.ciDeleteConfirm},
+		{pattern: "POST /cis/{key}/delete", h: s.ciDelete},
+		{pattern: "POST /cis/{key}/relations", h: s.relationAdd},
+		{pattern: "POST /cis/{key}/relations/{id}/delete", h: s.relationDelete},
+		{pattern: "GET /cis/{key}/impact", h: s.impact},
+
+		{pattern: "GET /vulnerabilities", h: s.vulnDashboard},
+		{pattern: "GET /incidents", h: s.incidentList},
+		{pattern: "GET /incidents/new", h: s.incidentNew},
+		{pattern: "POST /incidents", h: s.incidentCreate},
+		{pattern: "GET /incidents/{key}", h: s.incidentShow},
+		{pattern: "POST /incidents/{key}", h: s.incidentUpdate},
+		{pattern: "POST /incidents/{key}/notes", h: s.incidentNote},
+		{pattern: "GET /imports", h: s.importList},
+		{pattern: "POST /imports", h: s.importRun},
+		{pattern: "GET /imports/{key}", h: s.importShow},
+
+		{pattern: "GET /admin/users", h: s.userList},
+		{pattern: "GET /admin/users/new", h: s.userNew},
+		{pattern: "POST /admin/users", h: s.userCreate},
+		{pattern: "GET /admin/users/{name}", h: s.userEdit},
+		{pattern: "POST /admin/users/{name}", h: s.userUpdate},
+		{pattern: "POST /admin/users/{name}/disable", h: s.userDisable},
+		{pattern: "POST /admin/users/{name}/unlock", h: s.userUnlock},
+		{pattern: "GET /admin/teams", h: s.teamList},
+		{pattern: "GET /admin/teams/new", h: s.teamNew},
+		{pattern: "POST /admin/teams", h: s.teamCreate},
+		{pattern: "GET /admin/teams/{name}", h: s.teamEdit},
+		{pattern: "POST /admin/teams/{name}", h: s.teamUpdate},
+
+		{pattern: "GET /admin/tokens", h: s.allTokens},
+		{pattern: "POST /admin/tokens/{id}/revoke", h: s.tokenRevoke},
+
+		{pattern: "GET /admin/jobs", h: s.jobList},
+		{pattern: "POST /admin/jobs/{id}/retry", h: s.jobRetry},
+
+		{pattern: "GET /audit", h: s.auditList},
+		{pattern: "GET /audit/verify", h: s.auditVerify},
+		{pattern: "GET /audit/export.ndjson", h: s.auditExport},
+	}
+}
+
+// routes serves the table, static files and a not-found page for the
+// rest, behind cross-origin protection and the security headers.
 func (s *server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /static/", staticHandler())
 
-	mux.Handle("GET /login", s.public(s.loginForm))
-	mux.Handle("POST /login", s.public(s.login))
-	mux.Handle("POST /logout", s.page(s.logout))
-	mux.Handle("GET /account/password", s.page(s.passwordForm))
-	mux.Handle("POST /account/password", s.page(s.changePassword))
-	mux.Handle("GET /{$}", s.page(s.home))
-
-	mux.Handle("GET /cis", s.page(s.ciList))
-	mux.Handle("POST /cis", s.page(s.ciCreate))
-	mux.Handle("GET /cis/new", s.page(s.ciNew))
-	mux.Handle("GET /cis/export.csv", s.page(s.ciExport))
-	mux.Handle("GET /pick/{what}", s.page(s.pick))
-	mux.Handle("GET /cis/{key}", s.page(s.ciShow))
-	mux.Handle("GET /cis/{key}/edit", s.page(s.ciEdit))
-	mux.Handle("POST /cis/{key}", s.page(s.ciUpdate))
-	mux.Handle("GET /cis/{key}/delete", s.page(s.ciDeleteConfirm))
-	mux.Handle("POST /cis/{key}/delete", s.page(s.ciDelete))
-	mux.Handle("POST /cis/{key}/relations", s.page(s.relationAdd))
-	mux.Handle("POST /cis/{key}/relations/{id}/delete", s.page(s.relationDelete))
-	mux.Handle("GET /cis/{key}/impact", s.page(s.impact))
-
-	mux.Handle("GET /vulnerabilities", s.page(s.vulnDashboard))
-	mux.Handle("GET /incidents", s.page(s.incidentList))
-	mux.Handle("GET /incidents/new", s.page(s.incidentNew))
-	mux.Handle("POST /incidents", s.page(s.incidentCreate))
-	mux.Handle("GET /incidents/{key}", s.page(s.incidentShow))
-	mux.Handle("POST /incidents/{key}", s.page(s.incidentUpdate))
-	mux.Handle("POST /incidents/{key}/notes", s.page(s.incidentNote))
-
-	mux.Handle("GET /imports", s.page(s.importList))
-	mux.Handle("POST /imports", s.page(s.importRun))
-	mux.Handle("GET /imports/{key}", s.page(s.importShow))
-
-	mux.Handle("GET /admin/users", s.page(s.userList))
-	mux.Handle("GET /admin/users/new", s.page(s.userNew))
-	mux.Handle("POST /admin/users", s.page(s.userCreate))
-	mux.Handle("GET /admin/users/{name}", s.page(s.userEdit))
-	mux.Handle("POST /admin/users/{name}", s.page(s.userUpdate))
-	mux.Handle("POST /admin/users/{name}/disable", s.page(s.userDisable))
-	mux.Handle("POST /admin/users/{name}/unlock", s.page(s.userUnlock))
-	mux.Handle("GET /admin/teams", s.page(s.teamList))
-	mux.Handle("GET /admin/teams/new", s.page(s.teamNew))
-	mux.Handle("POST /admin/teams", s.page(s.teamCreate))
-	mux.Handle("GET /admin/teams/{name}", s.page(s.teamEdit))
-	mux.Handle("POST /admin/teams/{name}", s.page(s.teamUpdate))
-
-	mux.Handle("GET /admin/jobs", s.page(s.jobList))
-	mux.Handle("POST /admin/jobs/{id}/retry", s.page(s.jobRetry))
-
-	mux.Handle("GET /audit", s.page(s.auditList))
-	mux.Handle("GET /audit/verify", s.page(s.auditVerify))
-	mux.Handle("GET /audit/export.ndjson", s.page(s.auditExport))
+	for _, rt := range s.table() {
+		h := s.page(rt.h, rt.temporary)
+		if rt.public {
+			h = s.public(rt.h)
+		}
+		mux.Handle(rt.pattern, h)
+	}
 
 	mux.Handle("/", s.public(s.notFound))
 
