@@ -43,3 +43,28 @@ func TestUserResetPasswordCommand(t *testing.T) {
 		}
 	})
 }
+
+// TestUserUnlockCommand: user unlock lifts a lock from failed sign-ins.
+func TestUserUnlockCommand(t *testing.T) {
+	storetest.EachWithClock(t, func(t *testing.T, db *store.DB, clk *clock.Fake) {
+		s := startAPI(t, db, clk)
+		ctx := context.Background()
+		for range auth.AccountPolicy.LockAt {
+			_, _, _ = s.auth.Login(ctx, "auditor", "not the password")
+			clk.Advance(auth.AccountPolicy.MaxDelay)
+		}
+		if _, _, err := s.auth.Login(ctx, "auditor", "correct horse battery"); err == nil {
+			t.Fatal("not locked")
+		}
+		out, _, err := run(t, NewUserCmd(), "", "unlock", "Auditor", "--url", s.url, "--token", s.admin)
+		if err != nil || !strings.Contains(out, "auditor may sign in again") {
+			t.Fatalf("unlock: %q %v", out, err)
+		}
+		if _, _, err := s.auth.Login(ctx, "auditor", "correct horse battery"); err != nil {
+			t.Fatalf("after unlock: %v", err)
+		}
+		if _, _, err := run(t, NewUserCmd(), "", "unlock", "auditor", "--url", s.url, "--token", s.agent); err == nil || !strings.Contains(err.Error(), "403") {
+			t.Errorf("agent unlock: %v", err)
+		}
+	})
+}

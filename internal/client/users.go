@@ -19,3 +19,8 @@ func (c *Client) ResetPassword(ctx context.Context, username string) (PasswordRe
 	err := c.do(ctx, request{method: "POST", path: "/users/" + url.PathEscape(username) + "/password-reset"}, &out)
 	return out, err
 }
+
+// Unlock lifts the sign-in lock on a user's account (administrators).
+func (c *Client) Unlock(ctx context.Context, username string) error {
+	return c.do(ctx, request{method: "POST", path: "/users/" + url.PathEscape(username) + "/unlock"}, nil)
+}
