@@ -81,19 +81,22 @@ func newEnv(t *testing.T, db *store.DB, clk *clock.Fake) *env {
 	svc := services.New(db, clk)
 	e.cmdb, e.auth, e.audit, e.jobs, e.incs, e.vuln = svc.CMDB, svc.Auth, svc.Audit, svc.Jobs, svc.Incidents, svc.Vuln
 	e.h = New(Deps{Services: svc, Registry: e.registry, Clock: clk})
+	// The longest life a token may have, so tests that move the clock
+	// months ahead keep their callers.
+	life := clk.Now().Add(auth.MaxTokenLifetime)
 	for _, name := range roleUsers {
 		if _, err := e.auth.CreateUser(e.ctx, auth.System, auth.NewUser{Username: name, DisplayName: strings.ToUpper(name[:1]) + name[1:],
 			Password: testPassword, Roles: []auth.Role{vt.RoleOf(name)}}); err != nil {
 			t.Fatalf("create user %s: %v", name, err)
 		}
-		tok, _, err := e.auth.CreateToken(e.ctx, auth.System, name, "tests", nil)
+		tok, _, err := e.auth.CreateToken(e.ctx, auth.System, name, "tests", &life)
 		if err != nil {
 			t.Fatalf("token for %s: %v", name, err)
 		}
 		e.tokens[name] = tok
 	}
 	for as, scope := range scopedTokens {
-		tok, _, err := e.auth.CreateToken(e.ctx, auth.System, asAdmin, as, nil, scope)
+		tok, _, err := e.auth.CreateToken(e.ctx, auth.System, asAdmin, as, &life, scope)
 		if err != nil {
 			t.Fatalf("%s: %v", as, err)
 		}
