@@ -134,7 +134,14 @@ func accessTable() []access {
 		}, map[string]int{asAdmin: 201}},
 		{"GET /api/v1/users/{username}", fixed("GET", "/api/v1/users/other", nil), merge(staffRead(200), roles(404, asRequester), roles(200, vt.Other))},
 		{"PATCH /api/v1/users/{username}", fixed("PATCH", "/api/v1/users/other", map[string]any{"display_name": "Changed"}), map[string]int{asAdmin: 200}},
-		{"POST /api/v1/users/{username}/password-reset", fixed("POST", "/api/v1/users/other/password-reset", nil), map[string]int{asAdmin: 200}},
+		// A reset revokes the user's tokens: reset someone no role acts as.
+		{"POST /api/v1/users/{username}/password-reset", func(e *env, f fixture, role string) req {
+			name := "reset-" + role
+			if _, err := e.auth.CreateUser(e.ctx, auth.System, auth.NewUser{Username: name, Password: testPassword, Roles: []auth.Role{auth.RoleRequester}}); err != nil {
+				e.t.Fatal(err)
+			}
+			return req{method: "POST", path: "/api/v1/users/" + name + "/password-reset"}
+		}, map[string]int{asAdmin: 200}},
 		{"POST /api/v1/users/{username}/unlock", fixed("POST", "/api/v1/users/other/unlock", nil), map[string]int{asAdmin: 204}},
 		{"DELETE /api/v1/users/{username}", func(e *env, f fixture, role string) req {
 			name := "victim-" + role
