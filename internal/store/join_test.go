@@ -10,18 +10,21 @@ import (
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/cmdb"
 	"github.com/rampart-itsm/rampart/internal/errs"
+	"github.com/rampart-itsm/rampart/internal/jobs"
 	"github.com/rampart-itsm/rampart/internal/store"
 	"github.com/rampart-itsm/rampart/internal/store/authstore"
 	"github.com/rampart-itsm/rampart/internal/store/cmdbstore"
+	"github.com/rampart-itsm/rampart/internal/store/jobstore"
 	"github.com/rampart-itsm/rampart/internal/storetest"
 	"github.com/rampart-itsm/rampart/internal/uow"
 )
 
-// An outer unit of work writes a CI through the CMDB's store and joins
-// the auth practice to create a team in the same transaction, each with
-// its audit entry. Committed, both records and both entries exist and the
-// chain verifies; when the outer function fails after both writes,
-// neither record nor any audit entry remains and no AfterCommit hook ran.
+// An outer unit of work writes a CI through the CMDB's store, joins the
+// auth practice to create a team and the jobs practice to enqueue a job in
+// the same transaction, each practice through its own Tx interface.
+// Committed, both records, both audit entries and the job exist and the
+// chain verifies; when the outer function fails after every write,
+// nothing remains (record, entry or job) and no AfterCommit hook ran.
 func TestJoinComposesPracticesInOneTransaction(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
@@ -34,7 +37,7 @@ func TestJoinComposesPracticesInOneTransaction(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			storetest.Each(t, func(t *testing.T, db *store.DB) {
 				ctx := context.Background()
-				cmdbTx, authTx := store.Bind(db, cmdbstore.Bind), store.Bind(db, authstore.Bind)
+				cmdbTx, authTx, jobsTx := store.Bind(db, cmdbstore.Bind), store.Bind(db, authstore.Bind), store.Bind(db, jobstore.Bind)
 				var key string
 				hooks := 0
 				err := cmdbTx.InTx(ctx, func(tx cmdb.Tx) error {
@@ -65,6 +68,13 @@ func TestJoinComposesPracticesInOneTransaction(t *testing.T) {
 					if err != nil {
 						return err
 					}
+					err = jobsTx.Join(tx, func(jtx jobs.Tx) error {
+						_, err := jtx.Jobs().Enqueue(ctx, jobs.NewJob{Kind: "notify.owner", Payload: map[string]string{"ci": key}})
+						return err
+					})
+					if err != nil {
+						return err
+					}
 					return tc.outer
 				})
 				if !errors.Is(err, tc.outer) {
@@ -84,6 +94,7 @@ func TestJoinComposesPracticesInOneTransaction(t *testing.T) {
 					return err == nil
 				}
 				var ciThere, teamThere bool
+				var queued []jobs.Job
 				if err := cmdbTx.View(ctx, func(tx cmdb.Tx) error {
 					_, err := tx.CMDB().FindCIByKey(ctx, key, auth.Unrestricted("test"))
 					ciThere = exists(err)
@@ -95,8 +106,16 @@ func TestJoinComposesPracticesInOneTransaction(t *testing.T) {
 				}); err != nil {
 					t.Fatal(err)
 				}
-				if want := tc.outer == nil; ciThere != want || teamThere != want {
-					t.Errorf("CI stored %v, team stored %v; want both %v", ciThere, teamThere, want)
+				if err := jobsTx.View(ctx, func(jtx jobs.Tx) error {
+					var err error
+					queued, err = jtx.Jobs().FindJobs(ctx, auth.Unrestricted("test"), jobs.StatusQueued, 10)
+					return err
+				}); err != nil {
+					t.Fatal(err)
+				}
+				want := tc.outer == nil
+				if ciThere != want || teamThere != want || (len(queued) == 1) != want {
+					t.Errorf("CI stored %v, team stored %v, jobs queued %d; want all stored: %v", ciThere, teamThere, len(queued), want)
 				}
 				var n int64
 				if err := db.View(ctx, func(tx *store.Tx) error {
