@@ -23,8 +23,12 @@ const (
 	Unavailable     Kind = "unavailable"
 	// TooMany: the caller is throttled (repeated failed sign-ins); the
 	// error's RetryAfter says when to try again.
-	TooMany  Kind = "too_many_requests"
-	Internal Kind = "internal"
+	TooMany Kind = "too_many_requests"
+	// Overloaded: the work was refused before it started because a queue
+	// in front of it is full (back-pressure). Nothing was written; the
+	// same request succeeds later. The error carries RetryAfter.
+	Overloaded Kind = "overloaded"
+	Internal   Kind = "internal"
 )
 
 // FieldError names one bad input field (a JSON pointer-like path, a CSV
@@ -41,7 +45,8 @@ type Error struct {
 	Fields  []FieldError
 	Err     error // wrapped cause, never shown to users
 	// RetryAfter, when set, tells the client how long to wait before
-	// trying again (TooMany, Unavailable): the Retry-After header.
+	// trying again (TooMany, Unavailable, Overloaded): the Retry-After
+	// header.
 	RetryAfter time.Duration
 }
 
@@ -86,6 +91,12 @@ func RetryAfterSeconds(err error) (int, bool) {
 		return 0, false
 	}
 	return int((e.RetryAfter + time.Second - 1) / time.Second), true
+}
+
+// Busy builds an Overloaded error: the caller should try again after
+// retryAfter.
+func Busy(retryAfter time.Duration, format string, args ...any) *Error {
+	return Retry(Overloaded, retryAfter, format, args...)
 }
 
 // Field builds an Invalid error about one field.

@@ -89,6 +89,10 @@ func status(err error) (int, errs.Kind) {
 		return http.StatusServiceUnavailable, kind
 	case errs.TooMany:
 		return http.StatusTooManyRequests, kind
+	case errs.Overloaded:
+		// 503, not 429: the queue is full for everyone, not because this
+		// client sent too much. Retry-After says when to come back.
+		return http.StatusServiceUnavailable, kind
 	}
 	return http.StatusInternalServerError, errs.Internal
 }
@@ -103,6 +107,7 @@ var titles = map[errs.Kind]string{
 	errs.TooLarge:        "Request too large",
 	errs.Unavailable:     "Service unavailable",
 	errs.TooMany:         "Too many requests",
+	errs.Overloaded:      "Too busy, try again later",
 	errs.Internal:        "Internal server error",
 	kindNotAllowed:       "Method not allowed",
 	kindUnsupportedMedia: "Unsupported media type",
