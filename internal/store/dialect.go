@@ -64,6 +64,9 @@ type Dialect struct {
 	// 20,000-row import measured 3,020 CIs/s at 1,000 rows a chunk and
 	// 1,823 at 250.
 	ChunkRows int
+	// Notify says committed units can wake other processes (PostgreSQL
+	// LISTEN/NOTIFY; see Tx.Notify and DB.Listen).
+	Notify bool
 }
 
 // param returns the text of the n-th (1-based) parameter of a generated
@@ -77,5 +80,5 @@ func (d Dialect) param(n int) string {
 
 var (
 	sqliteDialect   = Dialect{Name: "sqlite", Anonymous: true, OneWriter: true, FTS5: true, BulkParams: 512, InBatch: 200, ChunkRows: 250}
-	postgresDialect = Dialect{Name: "postgres", IDArray: true, ForUpdate: " FOR UPDATE", SkipLocked: " FOR UPDATE SKIP LOCKED", BulkParams: 1024, InBatch: 1000, ChunkRows: 1000}
+	postgresDialect = Dialect{Name: "postgres", IDArray: true, ForUpdate: " FOR UPDATE", SkipLocked: " FOR UPDATE SKIP LOCKED", BulkParams: 1024, InBatch: 1000, ChunkRows: 1000, Notify: true}
 )

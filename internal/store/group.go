@@ -331,14 +331,14 @@ func (g *Group[U, T, R]) applyTo(ctx context.Context, u U, items []T, results []
 }
 
 // savepoint runs fn under a savepoint. When fn fails, what it wrote is
-// undone, its audit entries and AfterCommit hooks dropped, and the unit
+// undone, its audit entries, AfterCommit hooks and notifications dropped, and the unit
 // goes on: fn's error comes back with applied true. applied is false when
 // the savepoint itself failed, and the unit of work cannot go on.
 func (tx *Tx) savepoint(ctx context.Context, fn func() error) (applied bool, err error) {
 	if _, err := tx.Exec(ctx, "SAVEPOINT part"); err != nil {
 		return false, fmt.Errorf("begin savepoint: %w", err)
 	}
-	audits, hooks := len(tx.audit.pending), len(tx.after)
+	audits, hooks, notes := len(tx.audit.pending), len(tx.after), len(tx.notify)
 	ferr := fn()
 	if ferr == nil {
 		if _, err := tx.Exec(ctx, "RELEASE part"); err != nil {
@@ -346,7 +346,7 @@ func (tx *Tx) savepoint(ctx context.Context, fn func() error) (applied bool, err
 		}
 		return true, nil
 	}
-	tx.audit.pending, tx.after = tx.audit.pending[:audits], tx.after[:hooks]
+	tx.audit.pending, tx.after, tx.notify = tx.audit.pending[:audits], tx.after[:hooks], tx.notify[:notes]
 	if _, err := tx.Exec(ctx, "ROLLBACK TO part"); err != nil {
 		return false, errors.Join(ferr, fmt.Errorf("roll back to savepoint: %w", err))
 	}

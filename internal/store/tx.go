@@ -21,6 +21,7 @@ type Tx struct {
 	done     bool // fn has returned: the transaction is committed or rolled back
 	audit    *auditBuffer
 	after    []func()
+	notify   []string             // channels to notify at commit (see Notify)
 	stmts    map[string]*sql.Stmt // see QueryCached
 	// shared: an SQLite write transaction that several units may share
 	// (see writer). Its statements run to the end once started: SQLite
@@ -103,6 +104,9 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx)
 // (the audit entries), everything but the commit.
 func (tx *Tx) body(ctx context.Context, fn func(*Tx) error) error {
 	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.flushNotify(ctx); err != nil {
 		return err
 	}
 	return tx.flushAudit(ctx)
