@@ -45,6 +45,9 @@ type Config struct {
 	Worker string
 	// Provision says what Open may create when the database is missing.
 	Provision Provision
+	// JobRetention is how long finished jobs are kept; zero takes
+	// jobs.DefaultRetention.
+	JobRetention jobs.Retention
 }
 
 // Provision says what Open may create. Only serve creates a database from
@@ -156,6 +159,12 @@ func build(db *store.DB, cfg Config) *App {
 		Clock:    cfg.Clock,
 		cfg:      cfg,
 	}
+	if cfg.JobRetention != (jobs.Retention{}) {
+		a.Runner.Retention = cfg.JobRetention
+	}
+	// Jobs committed by other replicas wake this one's runner at once
+	// (PostgreSQL NOTIFY); on SQLite Listen only waits.
+	a.Runner.Listen = func(ctx context.Context, wake func()) error { return db.Listen(ctx, jobs.Channel, wake) }
 	if err := a.Runner.Instrument(reg); err != nil {
 		panic(err) // a fresh registry cannot already hold these metrics
 	}

@@ -19,6 +19,7 @@ const (
 	jobReopenExpired = "vuln.reopen_expired_exceptions"
 	jobIncidentClose = "incident.close_resolved"
 	jobIncidentPurge = "incident.purge_tombstones"
+	jobPurgeJobs     = "jobs.purge_finished"
 )
 
 // registerJobs wires housekeeping jobs and the metrics they feed.
@@ -92,7 +93,15 @@ func (a *App) registerJobs() {
 	})
 	a.Runner.Every(jobIncidentClose, time.Hour)
 	a.Runner.Every(jobIncidentPurge, 24*time.Hour)
+	a.Runner.Handle(jobPurgeJobs, func(ctx context.Context, _ jobs.Job) error {
+		n, err := a.Runner.Purge(ctx)
+		if n > 0 {
+			a.Logger.Info("purged finished jobs past their retention", "count", n)
+		}
+		return err
+	})
 	a.Runner.Every(jobPurgeSessions, time.Hour)
+	a.Runner.Every(jobPurgeJobs, time.Hour)
 	a.Runner.Every(jobPurgeDeleted, 24*time.Hour)
 	a.Runner.Every(jobVerifyAudit, 24*time.Hour)
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/rampart-itsm/rampart/internal/auth"
 	"github.com/rampart-itsm/rampart/internal/config"
 	"github.com/rampart-itsm/rampart/internal/httpauth"
+	"github.com/rampart-itsm/rampart/internal/jobs"
 )
 
 func newServeCmd() *cobra.Command {
@@ -41,7 +42,8 @@ func newServeCmd() *cobra.Command {
 
 // serveFlags are serve's options besides the database.
 var serveFlags = []string{"addr", "secure-cookies", "trusted-proxies", "read-header-timeout", "read-timeout",
-	"upload-timeout", "idle-timeout", "max-header-bytes", "metrics-public", "password-hash-concurrency"}
+	"upload-timeout", "idle-timeout", "max-header-bytes", "metrics-public", "password-hash-concurrency",
+	"keep-done-jobs", "keep-dead-jobs"}
 
 // serverSettings bound what a client may make the server wait for, and say
 // how to tell a request that came over HTTPS.
@@ -51,6 +53,7 @@ type serverSettings struct {
 	maxHeaderBytes                                             int
 	metricsPublic                                              bool
 	hashSlots                                                  int // 0: from available memory
+	jobRetention                                               jobs.Retention
 }
 
 // readServerSettings reads serve's flags, refusing values that are not
@@ -88,6 +91,17 @@ func readServerSettings(fs *pflag.FlagSet) (serverSettings, error) {
 			return s, fmt.Errorf("--password-hash-concurrency %q: want auto or a number from 1 to 1024", v)
 		}
 	}
+	s.jobRetention = jobs.DefaultRetention
+	for _, d := range []struct {
+		flag string
+		dst  *time.Duration
+	}{{"keep-done-jobs", &s.jobRetention.Done}, {"keep-dead-jobs", &s.jobRetention.Dead}} {
+		v, err := time.ParseDuration(config.Get(fs, d.flag))
+		if err != nil || v < 0 {
+			return s, fmt.Errorf("--%s %q: want a duration such as 168h, or 0 to keep them", d.flag, config.Get(fs, d.flag))
+		}
+		*d.dst = v
+	}
 	return s, nil
 }
 
@@ -109,7 +123,7 @@ func serve(ctx context.Context, cmd *cobra.Command, withDemo bool) error {
 		return err
 	}
 	a, err := openAppWith(ctx, cmd, app.Config{Transport: settings.transport, UploadTimeout: settings.uploadTimeout, MetricsPublic: settings.metricsPublic,
-		HashSlots: settings.hashSlots})
+		HashSlots: settings.hashSlots, JobRetention: settings.jobRetention})
 	if err != nil {
 		return err
 	}

@@ -37,6 +37,8 @@ var Options = []Option{
 	{Flag: "max-header-bytes", Env: "RAMPART_MAX_HEADER_BYTES", Default: "65536", Usage: "largest request headers accepted, in bytes (beyond: 431)"},
 	{Flag: "metrics-public", Env: "RAMPART_METRICS_PUBLIC", Default: "false", Usage: "serve /metrics without a token, for a scraper on a trusted network (by default it needs a token whose user holds metrics:read: admin, auditor)"},
 	{Flag: "password-hash-concurrency", Env: "RAMPART_PASSWORD_HASH_CONCURRENCY", Default: "auto", Usage: "how many passwords may be checked at once (64 MiB each; more sign-ins wait briefly, then get 503 with Retry-After): auto sizes it from available memory (a quarter of the cgroup limit's headroom or MemAvailable) and CPUs (two each), 2 to 32; or a number"},
+	{Flag: "keep-done-jobs", Env: "RAMPART_KEEP_DONE_JOBS", Default: "168h", Usage: "how long finished background jobs stay for admins to inspect before they are purged (0: forever)"},
+	{Flag: "keep-dead-jobs", Env: "RAMPART_KEEP_DEAD_JOBS", Default: "720h", Usage: "how long dead background jobs (failed their last attempt) stay before they are purged (0: forever)"},
 	{Flag: "url", Env: "RAMPART_URL", Default: "http://127.0.0.1:8080", Usage: "base URL of a running Rampart, for API client commands"},
 	{Flag: "token", Env: "RAMPART_TOKEN", Default: "", Usage: "API token for client commands", Secret: true},
 }

@@ -78,6 +78,27 @@ type NewJob struct {
 	UniqueKey string
 }
 
+// Kind declares a kind of job: the name its handler is registered under
+// and the queue its jobs wait in. Each queue has its own runner loop, so
+// jobs that may be slow (calling a webhook) get a queue of their own and
+// never hold up the others (SLA checks in the default queue).
+type Kind struct {
+	Name  string
+	Queue string // "" = DefaultQueue
+}
+
+// Job returns a NewJob of this kind, in its queue, carrying payload.
+func (k Kind) Job(payload any) NewJob {
+	return NewJob{Kind: k.Name, Queue: k.queue(), Payload: payload}
+}
+
+func (k Kind) queue() string {
+	if k.Queue == "" {
+		return DefaultQueue
+	}
+	return k.Queue
+}
+
 // Prepared is a NewJob checked and completed with defaults, as the store
 // inserts it.
 type Prepared struct {
@@ -168,6 +189,16 @@ type Store interface {
 	// Requeue turns a dead job into a queued one due at now, with its
 	// attempts reset. Errors: NotFound, Conflict when it is not dead.
 	Requeue(ctx context.Context, id int64, now time.Time) (Job, error)
+	// NextDue is the earliest time a job of queue can be claimed: the
+	// run_at of a queued job or the lease end of a running one; zero when
+	// the queue holds neither. A read: an idle runner asks it instead of
+	// trying to claim.
+	NextDue(ctx context.Context, queue string) (time.Time, error)
+	// HeldKeys returns which of keys a queued or running job holds.
+	HeldKeys(ctx context.Context, keys []string) ([]string, error)
+	// Purge deletes up to limit jobs of status (done or dead) last changed
+	// before before, oldest first, and returns how many it deleted.
+	Purge(ctx context.Context, status Status, before time.Time, limit int) (int, error)
 }
 
 // Tx is the unit of work jobs run in (bound by internal/store/jobstore).

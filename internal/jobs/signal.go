@@ -7,6 +7,10 @@ import "sync"
 // Runners in other processes find it on their next poll.
 var enqueued signal
 
+// Channel is the database notification channel on which committed jobs
+// wake runners in other processes (see Runner.Listen).
+const Channel = "rampart_jobs"
+
 // Notify tells runners in this process that jobs were committed. The store
 // registers it to run after commit; it never runs after a rollback.
 func Notify() { enqueued.broadcast() }

@@ -66,7 +66,7 @@ func (s *jobsStore) Enqueue(ctx context.Context, nj jobs.NewJob) (int64, error) 
 	case err != nil:
 		return 0, store.MapError(fmt.Errorf("enqueue %s job: %w", p.Kind, err))
 	}
-	s.tx.AfterCommit(jobs.Notify)
+	s.wake()
 	return id, nil
 }
 
@@ -192,6 +192,60 @@ func (s *jobsStore) Requeue(ctx context.Context, id int64, now time.Time) (jobs.
 	if err != nil {
 		return jobs.Job{}, store.MapError(fmt.Errorf("requeue job %d: %w", id, err))
 	}
-	s.tx.AfterCommit(jobs.Notify)
+	s.wake()
 	return j, nil
+}
+
+// wake asks that runners look for work once this unit commits: in this
+// process through a commit hook, in the others through a notification.
+func (s *jobsStore) wake() {
+	s.tx.AfterCommit(jobs.Notify)
+	s.tx.Notify(jobs.Channel)
+}
+
+// NextDue reads the earliest claimable time of queue: two index lookups
+// on jobs_due (queue, status, run_at) and the few running rows.
+func (s *jobsStore) NextDue(ctx context.Context, queue string) (time.Time, error) {
+	var queued, leased time.Time
+	err := s.tx.QueryRow(ctx, `SELECT
+			(SELECT MIN(run_at) FROM jobs WHERE queue = $1 AND status = 'queued'),
+			(SELECT MIN(locked_until) FROM jobs WHERE queue = $1 AND status = 'running')`, queue).
+		Scan(store.ScanTime(&queued), store.ScanTime(&leased))
+	if err != nil {
+		return time.Time{}, store.MapError(fmt.Errorf("next due job: %w", err))
+	}
+	if queued.IsZero() || (!leased.IsZero() && leased.Before(queued)) {
+		return leased, nil
+	}
+	return queued, nil
+}
+
+// HeldKeys returns which of keys a queued or running job holds (done and
+// dead jobs have given theirs up).
+func (s *jobsStore) HeldKeys(ctx context.Context, keys []string) ([]string, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	var q store.Query
+	rows, err := s.tx.Query(ctx, `SELECT unique_key FROM jobs WHERE unique_key IN `+store.InList(&q, keys), q.Args()...)
+	if err != nil {
+		return nil, fmt.Errorf("held job keys: %w", err)
+	}
+	return store.Collect(rows, func(sc store.Scanner) (k string, err error) { return k, sc.Scan(&k) })
+}
+
+// Purge deletes up to limit finished jobs of status changed before
+// before, oldest first, through the jobs_finished index.
+func (s *jobsStore) Purge(ctx context.Context, status jobs.Status, before time.Time, limit int) (int, error) {
+	if status != jobs.StatusDone && status != jobs.StatusDead {
+		return 0, fmt.Errorf("purge jobs: only done and dead jobs are purged, not %q", status)
+	}
+	res, err := s.tx.Exec(ctx, `DELETE FROM jobs WHERE id IN (
+			SELECT id FROM jobs WHERE status = $1 AND updated_at < $2 ORDER BY updated_at LIMIT $3)`,
+		string(status), store.At(before), limit)
+	if err != nil {
+		return 0, fmt.Errorf("purge %s jobs: %w", status, err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), store.MapError(err)
 }
