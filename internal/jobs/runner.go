@@ -83,6 +83,10 @@ type Retention struct {
 // 1,000 rows a transaction: a few milliseconds of the writer.
 var DefaultRetention = Retention{Done: 7 * 24 * time.Hour, Dead: 30 * 24 * time.Hour, Batch: 1000}
 
+// minIdleWait is the shortest wait of a queue loop that found nothing to
+// claim.
+const minIdleWait = 50 * time.Millisecond
+
 // listenRetry is how long Run waits before listening again after the
 // session failed (the database restarted).
 const listenRetry = 5 * time.Second
@@ -331,7 +335,10 @@ func (r *Runner) loop(ctx context.Context, queue string) {
 		}
 		wait := r.PollInterval
 		if !next.IsZero() {
-			wait = min(wait, max(0, next.Sub(r.clk.Now())))
+			// A job due now that the claim did not get (another replica
+			// holds its row for a moment) is looked at again shortly, not
+			// in a busy loop.
+			wait = min(wait, max(minIdleWait, next.Sub(r.clk.Now())))
 		}
 		timer := time.NewTimer(wait)
 		select {
