@@ -147,8 +147,12 @@ func serve(ctx context.Context, cmd *cobra.Command, withDemo bool) error {
 		return err
 	}
 	srv := newHTTPServer(a.Handler(), settings)
+	// The runner stops before the database closes, however serve ends:
+	// on PostgreSQL it holds a listening connection.
+	runCtx, stopRunner := context.WithCancel(ctx)
+	defer stopRunner()
 	go func() {
-		if err := a.Runner.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		if err := a.Runner.Run(runCtx); err != nil && !errors.Is(err, context.Canceled) {
 			slog.Error("background runner stopped", "error", err)
 		}
 	}()
